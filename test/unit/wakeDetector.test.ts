@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import FakeTimers, { type InstalledClock } from '@sinonjs/fake-timers';
+import * as FakeTimers from '@sinonjs/fake-timers';
+
+type InstalledClock = ReturnType<typeof FakeTimers.install>;
 import { WakeDetector, type Clock, type WakeEvent } from '../../src/core/wake/wakeDetector';
 
 const HOUR = 3_600_000;
