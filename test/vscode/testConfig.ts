@@ -1,0 +1,54 @@
+/**
+ * The contract between a runner (`runTests.ts`, `runDesktop.ts`) and the suites
+ * inside the extension host: the runner writes {@link testConfigFileName} at the
+ * root of the test workspace, the suites read it from the first workspace folder.
+ * Plain data only: this file is bundled into the suites and imported by runners.
+ */
+export const testConfigFileName = '.lifeline-test.json';
+
+/** Which installed copy of the extension the suites are looking at. */
+export type TestPass = 'development' | 'vsix';
+
+export interface TestConfig {
+  readonly pass: TestPass;
+  /** The repository root (where the extension under development lives). */
+  readonly repoRoot: string;
+  /** vsix pass: the `--extensions-dir` the packaged extension was installed into. */
+  readonly extensionsDir?: string;
+  /** Client config of the fixture sshd, for `ssh -F`. */
+  readonly sshConfigPath: string;
+  /** The host alias defined in {@link sshConfigPath}. */
+  readonly sshHost: string;
+  /** A scratch directory the suites may write to (e.g. files created over ssh). */
+  readonly scratchDir: string;
+  /** The suites' reporter appends its lines here; the runner prints them. */
+  readonly resultsFile: string;
+  /** The runner's control endpoint (screenshots, DOM facts); absent under @vscode/test-electron. */
+  readonly controlUrl?: string;
+}
+
+/** What the runner's `POST /capture` takes. */
+export interface CaptureRequest {
+  /** File name stem of the PNG, e.g. `development-workbench`. */
+  readonly name: string;
+  /** Wait (bounded) until the active editor tab has this label. */
+  readonly activeTab?: string;
+  /** Wait (bounded) until some status bar item shows exactly this text. */
+  readonly statusbarText?: string;
+}
+
+/** What the runner's `POST /capture` answers: what a person would see. */
+export interface CaptureResult {
+  readonly screenshotPath: string;
+  readonly activeTab: string | undefined;
+  readonly statusbarTexts: readonly string[];
+}
+
+/** The suites' summary, written next to {@link TestConfig.resultsFile} as `<resultsFile>.json`. */
+export interface SuiteSummary {
+  readonly tests: number;
+  readonly passes: number;
+  readonly failures: number;
+  readonly pending: number;
+  readonly durationMs: number;
+}
