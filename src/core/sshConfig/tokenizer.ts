@@ -218,6 +218,10 @@ function tokenizeLine(text: string, line: number, eol: Line['eol'], from: number
     }
     args.push(token(argStart, i, value));
   }
+  if (args.length === 0) {
+    // Only a comment after the keyword: OpenSSH says "Missing argument".
+    return { ...base, args, ...(comment === undefined ? {} : { comment }), error: { code: 'missing-argument', message: 'missing argument', range: keyword.range } };
+  }
   return comment === undefined ? { ...base, args } : { ...base, args, comment };
 }
 
