@@ -557,7 +557,7 @@ function trailingHostStarFix(ctx: Context, title: string, options: readonly (rea
   const lastLine = lines[lines.length - 1] as Line;
   const endOfFile = { line: lastLine.line, character: lastLine.text.length };
   if (last.kind === 'host' && last.patterns.length === 1 && last.patterns[0]?.pattern === '*' && !last.patterns[0].negated) {
-    const missing = options.filter(([k]) => !last.directives.some((d) => d.key === k.toLowerCase()));
+    const missing = options.filter(([k]) => !last.directives.some((d) => d.key === k.toLowerCase() && d.line.error === undefined));
     const anchor = last.directives[last.directives.length - 1]?.line ?? last.header;
     const at = { line: anchor.line, character: anchor.text.length };
     const text = missing.map(([k, v]) => `${eol}${indent}${k} ${v}`).join('');
