@@ -1,5 +1,6 @@
 import type { Finding, FindingCode, Fix, Severity, SeverityOverride, TextEdit } from './findings';
 import { clientKeyword, clientKeywords, compareOpenSshVersions, isAllowedInMatchIn, serverKeyword, serverKeywords, type KeywordInfo, type Side } from './keywords';
+import { checkIncludes, type IncludeContext } from './includes';
 import { buildModel, headerRange, hostBlockMatches, matchPattern, sampleHost, type Block, type ConfigModel, type Directive } from './model';
 import type { Line, Range, Token } from './tokenizer';
 import { editDistance, formatDuration, parseTime } from './values';
@@ -15,6 +16,8 @@ export interface LintOptions {
    * config and what it includes; not a file given with `-F`).
    */
   readonly permissions?: { readonly mode: number; readonly checkedBySsh: boolean };
+  /** File access for following Include; without it the include rules are not checked. */
+  readonly includes?: IncludeContext;
 }
 
 /** Values the quick-fixes write: tolerant of a short outage, a dead link noticed within a minute. */
@@ -56,9 +59,10 @@ const NEWEST = '999';
 /** Lints one ssh_config or sshd_config text. Never throws on any input. */
 export function lint(text: string, options: LintOptions): Finding[] {
   const model = buildModel(text, options.side);
-  const ctx = new Context(model, options);
+  const ctx = new Context(text, model, options);
   lexical(ctx);
   keywords(ctx);
+  includes(ctx);
   if (options.side === 'client') {
     clientSemantics(ctx);
   } else {
@@ -71,6 +75,7 @@ class Context {
   readonly findings: Finding[] = [];
   readonly version: string;
   constructor(
+    readonly text: string,
     readonly model: ConfigModel,
     readonly options: LintOptions,
   ) {
@@ -364,6 +369,31 @@ function duplicates(ctx: Context): void {
         `${d.info.name} is already set on line ${first.line.line + 1} (${first.args.map((a) => a.raw).join(' ')}), and the first value wins: this line is ignored.`,
         [{ kind: 'edit', title: 'Remove the ignored line', preferred: true, edits: [{ range: wholeLine(d.line), newText: '' }] }],
       );
+    }
+  }
+}
+
+// ---------------------------------------------------------------- includes
+
+function includes(ctx: Context): void {
+  const inc = ctx.options.includes;
+  if (inc === undefined) {
+    return;
+  }
+  for (const p of checkIncludes(ctx.text, ctx.model.side, inc)) {
+    switch (p.kind) {
+      case 'missing':
+        ctx.report('include-missing', p.token.range, `Nothing to include: ${p.detail} does not exist, so this line adds nothing.`);
+        break;
+      case 'cycle':
+        ctx.report('include-cycle', p.token.range, `Include loop: ${p.detail}. ${sideName(ctx)} stops at its nesting limit of 16 with an error.`);
+        break;
+      case 'depth':
+        ctx.report('include-cycle', p.token.range, `Includes nested deeper than 16 levels (${p.detail}): ${sideName(ctx)} refuses the file.`);
+        break;
+      case 'unreadable':
+        ctx.report('include-missing', p.token.range, `${p.detail} cannot be read, so ${sideName(ctx)} cannot use it.`, [], 'warning');
+        break;
     }
   }
 }

@@ -1,0 +1,66 @@
+import { strict as assert } from 'node:assert';
+import { includePattern, type IncludeContext } from '../../src/core/sshConfig/includes';
+import { lint } from '../../src/core/sshConfig/lint';
+import { matchPattern } from '../../src/core/sshConfig/model';
+
+/** An in-memory file system: glob with * and ? within the whole path, sorted. */
+function memory(files: Record<string, string>, path = '/home/u/.ssh/config'): IncludeContext {
+  return {
+    path,
+    home: '/home/u',
+    env: { CONF: '/srv/conf' },
+    userFile: true,
+    files: {
+      glob: (pattern) => Object.keys(files).filter((f) => matchPattern(f, pattern)).sort(),
+      read: (p) => files[p],
+    },
+  };
+}
+
+const TAIL = 'Host *\n  ServerAliveInterval 15\n  ConnectTimeout 5\n';
+
+describe('config includes', () => {
+  it('resolves ~, ${ENV} and relative paths like OpenSSH', () => {
+    const ctx = { home: '/home/u', env: { CONF: '/srv/conf' }, userFile: true };
+    assert.equal(includePattern('~/x/*.conf', 'client', ctx), '/home/u/x/*.conf');
+    assert.equal(includePattern('config.d/*', 'client', ctx), '/home/u/.ssh/config.d/*');
+    assert.equal(includePattern('config.d/*', 'client', { ...ctx, userFile: false }), '/etc/ssh/config.d/*');
+    assert.equal(includePattern('sshd_config.d/*.conf', 'server', ctx), '/etc/ssh/sshd_config.d/*.conf');
+    assert.equal(includePattern('${CONF}/a', 'client', ctx), '/srv/conf/a');
+    assert.equal(includePattern('${NOPE}/a', 'client', ctx), undefined);
+  });
+
+  it('include-missing for a plain path that does not exist, not for an empty glob', () => {
+    const files = { '/home/u/.ssh/config': '' };
+    const found = lint(`Include missing.conf\nInclude conf.d/*.conf\n${TAIL}`, { side: 'client', includes: memory(files) });
+    assert.deepEqual(found.map((f) => [f.code, f.range.start.line]), [['include-missing', 0]]);
+    assert.match(found[0]?.message ?? '', /\/home\/u\/\.ssh\/missing\.conf/);
+  });
+
+  it('include-cycle for a file that includes itself through another', () => {
+    const files = {
+      '/home/u/.ssh/config': 'Include a.conf\n',
+      '/home/u/.ssh/a.conf': 'Include b.conf\n',
+      '/home/u/.ssh/b.conf': 'Include ~/.ssh/a.conf\n',
+    };
+    const found = lint(`Include a.conf\n${TAIL}`, { side: 'client', includes: memory(files) }).filter((f) => f.code === 'include-cycle');
+    assert.equal(found.length, 1);
+    assert.match(found[0]?.message ?? '', /a\.conf → \/home\/u\/\.ssh\/b\.conf → \/home\/u\/\.ssh\/a\.conf/);
+  });
+
+  it('include-cycle for nesting deeper than 16 levels', () => {
+    const files: Record<string, string> = { '/home/u/.ssh/config': '' };
+    for (let i = 0; i < 20; i++) {
+      files[`/home/u/.ssh/n${i}`] = `Include n${i + 1}\n`;
+    }
+    files['/home/u/.ssh/n20'] = 'User x\n';
+    const found = lint(`Include n0\n${TAIL}`, { side: 'client', includes: memory(files) });
+    assert.deepEqual(found.map((f) => f.code), ['include-cycle']);
+    assert.match(found[0]?.message ?? '', /deeper than 16/);
+  });
+
+  it('a healthy include chain has no findings', () => {
+    const files = { '/home/u/.ssh/config': '', '/home/u/.ssh/conf.d/a.conf': 'Host a\n  User x\n', '/home/u/.ssh/conf.d/b.conf': 'Host b\n  User y\n' };
+    assert.deepEqual(lint(`Include conf.d/*.conf\n${TAIL}`, { side: 'client', includes: memory(files) }), []);
+  });
+});
