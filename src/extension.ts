@@ -1,15 +1,34 @@
 import * as vscode from 'vscode';
+import { ConfigCodeActions } from './vscode/codeActions';
 import { CommandIds } from './vscode/commandIds';
+import { registerConfigCommands } from './vscode/configCommands';
+import { configDocumentSelector, ConfigLinter } from './vscode/configLinter';
+import { ConfigDiagnostics } from './vscode/diagnostics';
+import { KeywordHover } from './vscode/hover';
+import { LocalOpenssh } from './vscode/localOpenssh';
 import { createLog } from './vscode/log';
+import { Settings } from './vscode/settings';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
   context.subscriptions.push(log);
   try {
+    context.subscriptions.push(vscode.commands.registerCommand(CommandIds.showLog, () => log.show(true)));
+
+    // Config doctor: diagnostics, quick-fixes, hovers and their commands.
+    const settings = new Settings(log);
+    const linter = new ConfigLinter(settings, new LocalOpenssh(context.extensionPath, log));
+    const diagnostics = new ConfigDiagnostics(linter, log, settings.onDidChange);
+    const codeActions = new ConfigCodeActions(linter);
     context.subscriptions.push(
-      vscode.commands.registerCommand(CommandIds.showLog, () => log.show(true)),
+      settings,
+      diagnostics,
+      vscode.languages.registerCodeActionsProvider(configDocumentSelector, codeActions, ConfigCodeActions.metadata),
+      vscode.languages.registerHoverProvider(configDocumentSelector, new KeywordHover(linter)),
+      ...registerConfigCommands({ extensionUri: context.extensionUri, log, codeActions, diagnostics }),
     );
-    log.info(`[activate] SSH Lifeline ${String(context.extension.packageJSON.version)} (${context.extensionMode === vscode.ExtensionMode.Production ? 'production' : 'development'})`);
+
+    log.info(`[activate] SSH Lifeline ${String(context.extension.packageJSON.version)} (${context.extensionMode === vscode.ExtensionMode.Production ? 'production' : 'development'}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
   } catch (err) {
     log.error('[activate] failed', err);
     void vscode.window.showErrorMessage(`SSH Lifeline failed to start: ${err instanceof Error ? err.message : String(err)}`, 'Show Log').then((pick) => {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { repoRoot } from '../../scripts/vscodeServer';
+import { bomFixture, clientFixture, doctorPaths, includeFixture, looseMode, looseModeFixture, serverFixture } from './suite/doctorFixtures';
 import { testConfigFileName } from './testConfig';
 import type { SuiteSummary, TestConfig } from './testConfig';
 
@@ -82,6 +83,13 @@ export async function createTestWorkspace(dir: string, config: TestConfig): Prom
   );
   await write('sshd_config', ['# A server config.', 'Port 2222', 'ClientAliveInterval 30', 'ClientAliveCountMax 3', ''].join('\n'));
   await write('etc/ssh/ssh_config', ['Host *', '    SendEnv LANG LC_*', ''].join('\n'));
+  // The config doctor suite: one file per test, so edits in one do not leak into another.
+  for (const file of [doctorPaths.diagnostics, doctorPaths.quickFix, doctorPaths.fixAll, doctorPaths.settings]) await write(file, clientFixture);
+  for (const file of [doctorPaths.server, doctorPaths.serverFixAll]) await write(file, serverFixture);
+  await write(doctorPaths.looseMode, looseModeFixture);
+  await fs.chmod(path.join(dir, doctorPaths.looseMode), looseMode);
+  await write(doctorPaths.include, includeFixture(path.join(dir, doctorPaths.include)));
+  await write(doctorPaths.bom, bomFixture);
   await write(
     '.vscode/settings.json',
     `${JSON.stringify(

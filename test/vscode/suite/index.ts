@@ -9,6 +9,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import type Mocha from 'mocha';
 import type { SuiteSummary, TestConfig } from '../testConfig';
 import { activationSuite } from './activation.test';
+import { configDoctorSuite } from './configDoctor.test';
 import { terminalSuite } from './terminal.test';
 import { readTestConfig } from './harness';
 
@@ -33,6 +34,8 @@ export async function run(): Promise<void> {
   // Order matters: activation first, before anything opens an ssh_config file.
   activationSuite();
   terminalSuite();
+  // Last: it changes workspace settings and file modes (and restores the settings).
+  configDoctorSuite();
 
   const started = Date.now();
   let passes = 0;
