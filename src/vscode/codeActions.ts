@@ -3,7 +3,7 @@ import type { Fix } from '../core/sshConfig/findings';
 import { CommandIds } from './commandIds';
 import type { ConfigLinter } from './configLinter';
 import { codeOf, toRange, toWorkspaceEdit } from './convert';
-import { minimalReplacement } from './fixAll';
+import { minimalReplacement } from '../core/sshConfig/fixAll';
 
 export const fixAllKind = vscode.CodeActionKind.SourceFixAll.append('sshLifeline');
 

@@ -6,7 +6,7 @@ import { lint, type LintOptions } from '../core/sshConfig/lint';
 import type { Position, Range } from '../core/sshConfig/tokenizer';
 import { readConfigFilePermissions, startsWithBom } from '../node/configFiles';
 import { isUserConfigPath, localIncludeFiles } from '../node/includeFiles';
-import { fixAllText, type FixAllResult } from './fixAll';
+import { fixAllText, type FixAllResult } from '../core/sshConfig/fixAll';
 import type { LocalOpenssh } from './localOpenssh';
 import type { Settings } from './settings';
 

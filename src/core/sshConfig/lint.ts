@@ -734,7 +734,17 @@ function serverSemantics(ctx: Context): void {
       'clientalive-missing',
       interval === undefined ? { start: { line: firstLine.line, character: 0 }, end: { line: firstLine.line, character: firstLine.text.length } } : directiveRange(interval),
       'No ClientAliveInterval: when a client vanishes (laptop asleep, Wi-Fi gone), its session lingers for hours, and a tmux session stays attached to the ghost and sized to it.',
-      [{ kind: 'edit', title: `Set ClientAliveInterval ${recommended.clientAliveInterval} and ClientAliveCountMax ${recommended.clientAliveCountMax}`, preferred: true, edits }],
+      [
+        {
+          kind: 'edit',
+          title:
+            interval === undefined && count === undefined
+              ? `Set ClientAliveInterval ${recommended.clientAliveInterval} and ClientAliveCountMax ${recommended.clientAliveCountMax}`
+              : `Set ClientAliveInterval ${recommended.clientAliveInterval}`,
+          preferred: true,
+          edits,
+        },
+      ],
     );
   }
   for (const d of allDirectives(ctx.model)) {

@@ -1,11 +1,10 @@
 /**
  * "Fix all": the preferred edit fixes, applied pass after pass until the text
- * is stable. Pure (no `vscode`): it belongs next to the rules in src/core, and
- * the CLI's `--fix` needs the same loop; it lives here until the core has it.
+ * is stable. Shared by the editor's Fix All and the CLI's `--fix`.
  */
-import type { Fix, TextEdit } from '../core/sshConfig/findings';
-import { lint, type LintOptions } from '../core/sshConfig/lint';
-import { applyEdits, lineStarts, offsetAt } from '../core/sshConfig/textEdits';
+import type { Fix, TextEdit } from './findings';
+import { lint, type LintOptions } from './lint';
+import { applyEdits, lineStarts, offsetAt } from './textEdits';
 
 /** Enough for fixes that enable further fixes (a rename that creates a duplicate, a new `Host *` then an option added to it). */
 export const maxFixPasses = 8;
