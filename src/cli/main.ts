@@ -1,8 +1,13 @@
+import { homedir } from 'node:os';
 import { version } from '../../package.json';
+import { localOpenSshVersion } from '../node/configFiles';
+import { lintUsage, parseLintArgs } from './args';
+import { runLint, type CliIo } from './lintCommand';
 
 const usage = `Usage: ssh-lifeline <command> [options]
 
 Commands:
+  lint         Check ssh_config / sshd_config files (see: ssh-lifeline lint --help)
   help         Show this help
   version      Print the version
 
@@ -11,21 +16,81 @@ Options:
   -V, --version  Print the version
 `;
 
-/** Runs the CLI; returns the process exit code. */
-export function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): number {
-  const [command] = argv;
+/** What the CLI needs from its process; `main` gets it injected so tests can run it in-process. */
+export type MainIo = Omit<CliIo, 'toolVersion'>;
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[], io: MainIo): Promise<number> {
+  const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '-h' || command === '--help') {
-    out(usage);
+    io.out(usage);
     return command === undefined ? 2 : 0;
   }
   if (command === 'version' || command === '-V' || command === '--version') {
-    out(`ssh-lifeline ${version}\n`);
+    io.out(`ssh-lifeline ${version}\n`);
     return 0;
   }
-  err(`ssh-lifeline: unknown command '${command}'\n\n${usage}`);
+  if (command === 'lint') {
+    const parsed = parseLintArgs(rest);
+    switch (parsed.kind) {
+      case 'help':
+        io.out(lintUsage);
+        return 0;
+      case 'error':
+        io.err(`ssh-lifeline lint: ${parsed.message}\n\n${lintUsage}`);
+        return 2;
+      default:
+        return runLint(parsed.args, { ...io, toolVersion: version });
+    }
+  }
+  io.err(`ssh-lifeline: unknown command '${command}'\n\n${usage}`);
   return 2;
 }
 
+async function readStdin(limit: number): Promise<Uint8Array | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    total += b.length;
+    if (total > limit) {
+      return undefined;
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Writes everything, then exits: a plain process.exit could cut a piped stdout short. */
+function finish(code: number): void {
+  process.exitCode = code;
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), (t) => process.stdout.write(t), (t) => process.stderr.write(t));
+  // `ssh-lifeline lint | head`: a reader that goes away is not an error of ours.
+  let stdoutGone = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') {
+      throw err;
+    }
+    stdoutGone = true;
+  });
+  const io: MainIo = {
+    out: (t) => {
+      if (!stdoutGone) {
+        process.stdout.write(t);
+      }
+    },
+    err: (t) => process.stderr.write(t),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    env: process.env,
+    cwd: process.cwd(),
+    home: homedir(),
+    readStdin,
+    opensshVersion: (side) => localOpenSshVersion(side)?.release,
+  };
+  main(process.argv.slice(2), io).then(finish, (err: unknown) => {
+    process.stderr.write(`ssh-lifeline: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    finish(2);
+  });
 }

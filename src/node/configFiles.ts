@@ -49,10 +49,20 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   return { snapshot, ...decodeConfig(snapshot.content) };
 }
 
-/** `sshd_config`, or anything in a `sshd_config.d` directory, is a server file; everything else a client file. */
-export function detectSide(path: string): Side {
+/**
+ * Server files by name: `sshd_config` and its siblings left by editors and
+ * package managers (`sshd_config.orig`, `sshd_config.ucf-dist`, …), and
+ * anything in a `sshd_config.d` directory. Everything else is a client file
+ * (`detectedByName` false: a guess, which `--fix` double-checks).
+ */
+export function detectSide(path: string): { readonly side: Side; readonly detectedByName: boolean } {
   const p = resolve(path);
-  return basename(p) === 'sshd_config' || basename(dirname(p)) === 'sshd_config.d' ? 'server' : 'client';
+  if (basename(p).startsWith('sshd_config') || basename(dirname(p)) === 'sshd_config.d') {
+    return { side: 'server', detectedByName: true };
+  }
+  const name = basename(p);
+  const client = name === 'config' || name.startsWith('ssh_config') || basename(dirname(p)) === 'ssh_config.d' || basename(dirname(p)) === '.ssh';
+  return { side: 'client', detectedByName: client };
 }
 
 export const nodeGlobDirectory: GlobDirectory = {
@@ -73,12 +83,20 @@ export const nodeGlobDirectory: GlobDirectory = {
   },
 };
 
-/** Real file access for the core's Include rules. */
+/**
+ * Real file access for the core's Include rules. A directory reads as an
+ * empty file, as ssh reads it (checked: `Include` of a directory is accepted
+ * and sets nothing); FIFOs, devices and files over the size limit read as
+ * unreadable, so nothing can hang or flood the linter.
+ */
 export const nodeIncludeFiles: IncludeFiles = {
   glob: (pattern) => expandGlob(pattern, nodeGlobDirectory),
   read(path) {
     try {
       const st = statSync(path);
+      if (st.isDirectory()) {
+        return '';
+      }
       if (!st.isFile() || st.size > MAX_CONFIG_BYTES) {
         return undefined;
       }

@@ -1,13 +1,18 @@
 /**
  * glob(3) as OpenSSH uses it for `Include` (readconf.c / servconf.c call
  * `glob(path, GLOB_TILDE, NULL, &gl)`; `~` is already expanded by the caller,
- * see includes.ts), with the directory listing injected so this stays pure:
+ * see includes.ts), with the directory listing injected so this stays pure.
  *
+ * Portable OpenSSH on Linux uses its bundled OpenBSD glob (openbsd-compat/glob.c:
+ * glibc's lacks `gl_matchc`), which works on bytes whatever the locale.
+ * Checked against `ssh -G` (OpenSSH 9.2p1, test/integration/cliIncludeGlob.test.ts):
  * - a pattern is matched one path component at a time, so `*`, `?` and `[…]`
  *   never match `/`;
- * - `*` matches any run of characters, `?` one character, `[abc]`, `[a-z]`,
- *   `[!x]` / `[^x]` and `[[:digit:]]` one character from a set; a `[` without a
- *   closing `]` is an ordinary character;
+ * - `*` matches any run of bytes, `?` exactly one BYTE (so `?.conf` does not
+ *   match `é.conf`, `??.conf` does), `[abc]`, `[a-z]`, `[!x]`, `[[:upper:]]` one
+ *   byte from a set; `^` does NOT negate (`[^a]` is the set {^, a}); a `]`
+ *   right after `[` or `[!` is an ordinary member; a `[` without a closing `]`
+ *   is an ordinary character;
  * - a backslash makes the next character ordinary (GLOB_NOESCAPE is not set);
  * - a name starting with `.` is matched only by a pattern component starting
  *   with a literal `.` (so `config.d/*` skips `.swp` files and our own hidden
@@ -16,6 +21,15 @@
  *   checked to exist (as glob(3) does for a pattern without magic);
  * - results are sorted like strcmp, i.e. by UTF-8 bytes (= code point order).
  */
+
+/** UTF-8 bytes as a string of U+0000–U+00FF characters, one per byte. */
+function bytes(s: string): string {
+  let out = '';
+  for (const b of new TextEncoder().encode(s)) {
+    out += String.fromCharCode(b);
+  }
+  return out;
+}
 
 /** What the expansion needs from a file system. */
 export interface GlobDirectory {
@@ -62,7 +76,7 @@ function classEnd(p: readonly string[], at: number): number {
 /** Index of the `]` closing the bracket expression opened at `open` (code point indexes), or -1. */
 function bracketEnd(p: readonly string[], open: number): number {
   let j = open + 1;
-  if (p[j] === '!' || p[j] === '^') {
+  if (p[j] === '!') {
     j++;
   }
   if (p[j] === ']') {
@@ -104,11 +118,10 @@ const classes: Record<string, string> = {
 const escapeOutside = (c: string): string => (/[\^$\\.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c);
 const escapeInside = (c: string): string => ('\\][^-/'.includes(c) ? `\\${c}` : c);
 
-/** The regular expression for one pattern component, or undefined when it can match nothing (bad class). */
+/** The regular expression (over byte strings) for one pattern component, or undefined when it can match nothing (bad class). */
 function componentRegex(p: string): RegExp | undefined {
   let re = '';
-  const chars = Array.from(p);
-  // Work on code points so that `?` is one character, not one UTF-16 unit.
+  const chars = Array.from(bytes(p));
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i] as string;
     if (c === '\\' && i + 1 < chars.length) {
@@ -133,13 +146,13 @@ function componentRegex(p: string): RegExp | undefined {
       re += escapeOutside(c);
     }
   }
-  return new RegExp(`^${re}$`, 'su');
+  return new RegExp(`^${re}$`, 's');
 }
 
 function bracketBody(inner: readonly string[]): string | undefined {
   let i = 0;
   let negate = false;
-  if (inner[0] === '!' || inner[0] === '^') {
+  if (inner[0] === '!') {
     negate = true;
     i = 1;
   }
@@ -193,7 +206,7 @@ export function matchGlobComponent(name: string, pattern: string): boolean {
   if (name.startsWith('.') && !(pattern.startsWith('.') || pattern.startsWith('\\.'))) {
     return false;
   }
-  return componentRegex(pattern)?.test(name) ?? false;
+  return componentRegex(pattern)?.test(bytes(name)) ?? false;
 }
 
 /** strcmp order on UTF-8, which is code point order. */
