@@ -131,8 +131,10 @@ function indentOf(model: ConfigModel): string {
   return '    ';
 }
 
-function allDirectives(model: ConfigModel): Directive[] {
-  return model.blocks.flatMap((b) => b.directives);
+function* allDirectives(model: ConfigModel): Generator<Directive> {
+  for (const b of model.blocks) {
+    yield* b.directives;
+  }
 }
 
 // ---------------------------------------------------------------- lexical
@@ -456,22 +458,56 @@ interface Effective {
   readonly certain: boolean;
 }
 
-/** The first value of `key` for `host`, as ssh's first-value-wins evaluation finds it. */
+/** Per model: for each canonical key, the blocks that set it and their first directive, in file order. */
+const setterIndex = new WeakMap<ConfigModel, Map<string, { block: Block; directive: Directive }[]>>();
+
+function canonicalKey(d: Directive): string {
+  return d.info?.aliasOf?.toLowerCase() ?? d.key;
+}
+
+function setters(model: ConfigModel, key: string): readonly { block: Block; directive: Directive }[] {
+  let index = setterIndex.get(model);
+  if (index === undefined) {
+    index = new Map();
+    for (const block of model.blocks) {
+      const seen = new Set<string>();
+      for (const d of block.directives) {
+        if (d.line.error !== undefined) {
+          continue;
+        }
+        const k = canonicalKey(d);
+        if (seen.has(k)) {
+          continue;
+        }
+        seen.add(k);
+        const list = index.get(k);
+        if (list === undefined) {
+          index.set(k, [{ block, directive: d }]);
+        } else {
+          list.push({ block, directive: d });
+        }
+      }
+    }
+    setterIndex.set(model, index);
+  }
+  return index.get(key) ?? [];
+}
+
+/**
+ * The first value of `key` for `host`, as ssh's first-value-wins evaluation
+ * finds it. Only the blocks that set the key are visited.
+ */
 function effective(model: ConfigModel, host: string, key: string): Effective | undefined {
   let maybe: Effective | undefined;
-  for (const block of model.blocks) {
+  for (const { block, directive } of setters(model, key)) {
     const a = applies(block, host);
     if (a === 'no') {
       continue;
     }
-    const d = block.directives.find((x) => x.line.error === undefined && (x.key === key || x.info?.aliasOf?.toLowerCase() === key));
-    if (d === undefined) {
-      continue;
-    }
     if (a === 'yes') {
-      return { directive: d, certain: maybe === undefined };
+      return { directive, certain: maybe === undefined };
     }
-    maybe ??= { directive: d, certain: false };
+    maybe ??= { directive, certain: false };
   }
   return maybe;
 }
@@ -636,49 +672,103 @@ function hostNeverMatches(ctx: Context): void {
   }
 }
 
-/** Whether every host that `later` can match is matched by `earlier` (conservatively). */
-function covers(earlier: Block, later: Block): boolean {
-  if (earlier.kind === 'global') {
-    return true;
-  }
-  if (earlier.kind === 'match') {
-    return earlier.criteria.length === 1 && earlier.criteria[0]?.name === 'all' && !earlier.criteria[0].negated;
-  }
-  if (earlier.patterns.some((p) => p.negated)) {
-    return false;
-  }
-  if (earlier.patterns.some((p) => p.pattern === '*')) {
-    return true;
-  }
-  if (later.kind !== 'host') {
-    return false;
-  }
-  const positives = later.patterns.filter((p) => !p.negated);
-  return positives.length > 0 && positives.every((lp) => earlier.patterns.some((ep) => matchPattern(lp.pattern, ep.pattern) && !/[*?]/.test(lp.pattern)) || earlier.patterns.some((ep) => ep.pattern === lp.pattern));
+const isUniversal = (block: Block): boolean =>
+  block.kind === 'global' ||
+  (block.kind === 'match' && block.criteria.length === 1 && block.criteria[0]?.name === 'all' && !block.criteria[0].negated) ||
+  (block.kind === 'host' && block.patterns.every((p) => !p.negated) && block.patterns.some((p) => p.pattern === '*'));
+
+const hasWildcard = (pattern: string): boolean => /[*?]/.test(pattern);
+
+/** Earlier setters of one key that could cover later blocks. */
+interface Cover {
+  /** The first setter in a block that matches every host. */
+  universal?: { block: Block; directive: Directive };
+  /** Setters in Host blocks with wildcard patterns (no negations). */
+  readonly wildcard: { block: Extract<Block, { kind: 'host' }>; directive: Directive }[];
+  /** The first setter per literal pattern (Host blocks without negations). */
+  readonly literal: Map<string, { block: Block; directive: Directive }>;
 }
 
+/**
+ * A value that can never take effect: an earlier block that applies to every
+ * host this block matches already set the same keyword (the "Host * first"
+ * trap). Linear in the file: per keyword, earlier setters are indexed by how
+ * they could cover a later block.
+ */
 function shadowed(ctx: Context): void {
-  const blocks = ctx.model.blocks;
-  for (let j = 1; j < blocks.length; j++) {
-    const later = blocks[j] as Block;
-    for (const d of later.directives) {
+  const covers = new Map<string, Cover>();
+  const coverOf = (key: string): Cover => {
+    let c = covers.get(key);
+    if (c === undefined) {
+      c = { wildcard: [], literal: new Map() };
+      covers.set(key, c);
+    }
+    return c;
+  };
+  const findCover = (cover: Cover, later: Block): { block: Block; directive: Directive } | undefined => {
+    if (cover.universal !== undefined) {
+      return cover.universal;
+    }
+    if (later.kind !== 'host') {
+      return undefined;
+    }
+    let found: { block: Block; directive: Directive } | undefined;
+    for (const lp of later.patterns) {
+      if (lp.negated) {
+        continue;
+      }
+      const hit =
+        (hasWildcard(lp.pattern) ? undefined : cover.literal.get(lp.pattern)) ??
+        cover.wildcard.find((w) => w.block.patterns.some((ep) => ep.pattern === lp.pattern || (!hasWildcard(lp.pattern) && matchPattern(lp.pattern, ep.pattern))));
+      if (hit === undefined) {
+        return undefined;
+      }
+      found ??= hit;
+    }
+    return found;
+  };
+  const setHereKeys: string[] = [];
+  const setHereDirectives: Directive[] = [];
+  for (const block of ctx.model.blocks) {
+    setHereKeys.length = 0;
+    setHereDirectives.length = 0;
+    for (const d of block.directives) {
       if (d.info === undefined || d.info.multi || d.line.error !== undefined) {
         continue;
       }
-      const key = (d.info.aliasOf ?? d.info.name).toLowerCase();
-      for (let i = 0; i < j; i++) {
-        const earlier = blocks[i] as Block;
-        const setter = earlier.directives.find((x) => x.info !== undefined && (x.info.aliasOf ?? x.info.name).toLowerCase() === key && x.line.error === undefined);
-        if (setter === undefined || !covers(earlier, later)) {
-          continue;
-        }
+      const key = canonicalKey(d);
+      if (setHereKeys.includes(key)) {
+        continue; // a duplicate within the block: duplicate-keyword's business
+      }
+      setHereKeys.push(key);
+      setHereDirectives.push(d);
+      const cover = covers.get(key);
+      const hit = cover === undefined || block.kind === 'global' ? undefined : findCover(cover, block);
+      if (hit !== undefined && d.info !== undefined) {
+        const earlier = hit.block;
         const where = earlier.kind === 'global' ? 'the top of the file (before any Host block)' : `"${headerText(earlier.header)}" on line ${earlier.header.line + 1}`;
         ctx.report(
           'shadowed-setting',
           directiveRange(d),
-          `Never takes effect: ${where} already sets ${d.info.name} (${setter.args.map((a) => a.raw).join(' ')}) for every host this block matches, and ssh uses the first value it finds. Put general defaults such as "Host *" at the end of the file.`,
+          `Never takes effect: ${where} already sets ${d.info.name} (${hit.directive.args.map((a) => a.raw).join(' ')}) for every host this block matches, and ssh uses the first value it finds. Put general defaults such as "Host *" at the end of the file.`,
         );
-        break;
+      }
+    }
+    for (let k = 0; k < setHereKeys.length; k++) {
+      const key = setHereKeys[k] as string;
+      const directive = setHereDirectives[k] as Directive;
+      const cover = coverOf(key);
+      if (isUniversal(block)) {
+        cover.universal ??= { block, directive };
+      } else if (block.kind === 'host' && block.patterns.every((p) => !p.negated)) {
+        if (block.patterns.some((p) => hasWildcard(p.pattern))) {
+          cover.wildcard.push({ block, directive });
+        }
+        for (const p of block.patterns) {
+          if (!hasWildcard(p.pattern) && !cover.literal.has(p.pattern)) {
+            cover.literal.set(p.pattern, { block, directive });
+          }
+        }
       }
     }
   }

@@ -106,11 +106,61 @@ export function tokenize(text: string): TokenizedConfig {
   return { lines, bom, finalNewline: text.endsWith('\n'), eol: crlf > lf ? '\r\n' : '\n' };
 }
 
-function tokenizeLine(text: string, line: number, eol: Line['eol'], from: number): Line {
-  const pos = (character: number): Position => ({ line, character });
-  const range = (a: number, b: number): Range => ({ start: pos(a), end: pos(b) });
-  const token = (a: number, b: number, value: string): Token => ({ raw: text.slice(a, b), value, range: range(a, b) });
+function mkRange(line: number, a: number, b: number): Range {
+  return { start: { line, character: a }, end: { line, character: b } };
+}
 
+/**
+ * Tokens keep offsets and build their Range and raw text on demand: a large
+ * config has hundreds of thousands of tokens, and most are never reported.
+ */
+class LazyToken implements Token {
+  constructor(
+    private readonly source: string,
+    private readonly line: number,
+    private readonly from: number,
+    private readonly to: number,
+    readonly value: string,
+  ) {}
+
+  get raw(): string {
+    return this.source.slice(this.from, this.to);
+  }
+
+  get range(): Range {
+    return mkRange(this.line, this.from, this.to);
+  }
+
+  toJSON(): { raw: string; value: string; range: Range } {
+    return { raw: this.raw, value: this.value, range: this.range };
+  }
+}
+
+function mkToken(text: string, line: number, a: number, b: number, value: string): Token {
+  return new LazyToken(text, line, a, b, value);
+}
+
+function mkLine(line: number, text: string, eol: Line['eol'], keyword: Token | undefined, equals: Range | undefined, args: readonly Token[], comment: Token | undefined, error: LexicalError | undefined): Line {
+  // Optional properties are left out rather than set to undefined (exactOptionalPropertyTypes).
+  const l: { -readonly [K in keyof Line]: Line[K] } = { line, text, eol, args };
+  if (keyword !== undefined) {
+    l.keyword = keyword;
+  }
+  if (equals !== undefined) {
+    l.equals = equals;
+  }
+  if (comment !== undefined) {
+    l.comment = comment;
+  }
+  if (error !== undefined) {
+    l.error = error;
+  }
+  return l;
+}
+
+const NO_ARGS: readonly Token[] = Object.freeze([]);
+
+function tokenizeLine(text: string, line: number, eol: Line['eol'], from: number): Line {
   // OpenSSH strips trailing whitespace before anything else.
   let limit = text.length;
   while (limit > from && isTrailingSpace(text[limit - 1] as string)) {
@@ -121,10 +171,10 @@ function tokenizeLine(text: string, line: number, eol: Line['eol'], from: number
     i++;
   }
   if (i >= limit) {
-    return { line, text, eol, args: [] };
+    return mkLine(line, text, eol, undefined, undefined, NO_ARGS, undefined, undefined);
   }
-  if (text[i] === '#') {
-    return { line, text, eol, args: [], comment: token(i, limit, text.slice(i, limit)) };
+  if (text.charCodeAt(i) === 35 /* # */) {
+    return mkLine(line, text, eol, undefined, undefined, NO_ARGS, mkToken(text, line, i, limit, text.slice(i, limit)), undefined);
   }
   const kwStart = i;
   let keyword: Token;
@@ -132,20 +182,20 @@ function tokenizeLine(text: string, line: number, eol: Line['eol'], from: number
     // strdelim accepts a quoted keyword: `"Host" x`.
     const close = text.indexOf('"', i + 1);
     if (close === -1 || close >= limit) {
-      return { line, text, eol, args: [], error: { code: 'invalid-quotes', message: 'unbalanced double quote', range: range(i, limit) } };
+      return mkLine(line, text, eol, undefined, undefined, NO_ARGS, undefined, { code: 'invalid-quotes', message: 'unbalanced double quote', range: mkRange(line, i, limit) });
     }
     i = close + 1;
-    keyword = token(kwStart, i, text.slice(kwStart + 1, close));
+    keyword = mkToken(text, line, kwStart, i, text.slice(kwStart + 1, close));
   } else {
     while (i < limit && !isStrdelimSpace(text[i] as string) && text[i] !== '"' && text[i] !== '=') {
       i++;
     }
-    keyword = token(kwStart, i, text.slice(kwStart, i));
+    keyword = mkToken(text, line, kwStart, i, text.slice(kwStart, i));
   }
   // strdelim: skip whitespace, then at most one '=', then whitespace.
   let equals: Range | undefined;
   if (text[i] === '=') {
-    equals = range(i, i + 1);
+    equals = mkRange(line, i, i + 1);
     i++;
     while (i < limit && isStrdelimSpace(text[i] as string)) {
       i++;
@@ -155,36 +205,49 @@ function tokenizeLine(text: string, line: number, eol: Line['eol'], from: number
       i++;
     }
     if (text[i] === '=') {
-      equals = range(i, i + 1);
+      equals = mkRange(line, i, i + 1);
       i++;
       while (i < limit && isStrdelimSpace(text[i] as string)) {
         i++;
       }
     }
   }
-  const base = { line, text, eol, keyword, ...(equals === undefined ? {} : { equals }) };
   if (i >= limit) {
-    return {
-      ...base,
-      args: [],
-      error: { code: 'missing-argument', message: `no argument after keyword "${keyword.value}"`, range: keyword.range },
-    };
+    return mkLine(line, text, eol, keyword, equals, NO_ARGS, undefined, { code: 'missing-argument', message: `no argument after keyword "${keyword.value}"`, range: keyword.range });
   }
 
   // argv_split with terminate_on_comment.
   const args: Token[] = [];
   let comment: Token | undefined;
   while (i < limit) {
-    const c = text[i] as string;
-    if (c === ' ' || c === '\t') {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
       i++;
       continue;
     }
-    if (c === '#') {
-      comment = token(i, limit, text.slice(i, limit));
+    if (c === 35 /* # */) {
+      comment = mkToken(text, line, i, limit, text.slice(i, limit));
       break;
     }
     const argStart = i;
+    // Fast path: a plain word without quotes or backslashes is its own value.
+    let j = i;
+    let plain = true;
+    for (; j < limit; j++) {
+      const d = text.charCodeAt(j);
+      if (d === 32 || d === 9) {
+        break;
+      }
+      if (d === 34 || d === 39 || d === 92) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      args.push(mkToken(text, line, argStart, j, text.slice(argStart, j)));
+      i = j;
+      continue;
+    }
     let value = '';
     let quote = '';
     let quoteStart = -1;
@@ -210,19 +273,19 @@ function tokenizeLine(text: string, line: number, eol: Line['eol'], from: number
       }
     }
     if (quote !== '') {
-      return {
-        ...base,
-        args,
-        error: { code: 'invalid-quotes', message: `unbalanced ${quote === '"' ? 'double' : 'single'} quote`, range: range(quoteStart, limit) },
-      };
+      return mkLine(line, text, eol, keyword, equals, args, undefined, {
+        code: 'invalid-quotes',
+        message: `unbalanced ${quote === '"' ? 'double' : 'single'} quote`,
+        range: mkRange(line, quoteStart, limit),
+      });
     }
-    args.push(token(argStart, i, value));
+    args.push(mkToken(text, line, argStart, i, value));
   }
   if (args.length === 0) {
     // Only a comment after the keyword: OpenSSH says "Missing argument".
-    return { ...base, args, ...(comment === undefined ? {} : { comment }), error: { code: 'missing-argument', message: 'missing argument', range: keyword.range } };
+    return mkLine(line, text, eol, keyword, equals, args, comment, { code: 'missing-argument', message: 'missing argument', range: keyword.range });
   }
-  return comment === undefined ? { ...base, args } : { ...base, args, comment };
+  return mkLine(line, text, eol, keyword, equals, args, comment, undefined);
 }
 
 /** OpenSSH compares keywords case-insensitively. */
