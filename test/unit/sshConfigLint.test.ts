@@ -193,3 +193,26 @@ describe('config lint rules', () => {
     );
   });
 });
+
+describe('config lint rules: version awareness', () => {
+  it('a keyword newer than the local OpenSSH is an error unless IgnoreUnknown covers it', () => {
+    const text = 'Host a\n  Tag work\nHost *\n  ServerAliveInterval 15\n  ConnectTimeout 5\n';
+    const [f] = lint(text, { side: 'client', opensshVersion: '9.2' });
+    assert.equal(f?.code, 'unknown-keyword');
+    assert.match(f?.message ?? '', /needs OpenSSH 9\.4/);
+    assert.deepEqual(lint(`IgnoreUnknown Tag\n${text}`, { side: 'client', opensshVersion: '9.2' }), []);
+    assert.deepEqual(lint(text, { side: 'client', opensshVersion: '9.4' }), []);
+    assert.deepEqual(lint(text, { side: 'client' }), []);
+  });
+
+  it('a Match criterion newer than the local OpenSSH is a syntax error', () => {
+    const text = 'Match localnetwork 10.0.0.0/8\n  User x\nHost *\n  ServerAliveInterval 15\n  ConnectTimeout 5\n';
+    assert.deepEqual(lint(text, { side: 'client', opensshVersion: '9.2' }).map((f) => f.code), ['syntax']);
+    assert.deepEqual(lint(text, { side: 'client', opensshVersion: '9.4' }), []);
+  });
+
+  it('one-word keywords with extra words are syntax errors; VersionAddendum takes the rest of the line', () => {
+    assert.deepEqual(lint('Host a\n  User x y\nHost *\n  ServerAliveInterval 15\n  ConnectTimeout 5\n', { side: 'client' }).map((f) => f.code), ['syntax']);
+    assert.deepEqual(lint('ClientAliveInterval 60\nVersionAddendum hello world\n', { side: 'server' }), []);
+  });
+});

@@ -175,9 +175,17 @@ const knownCriteria: Record<Side, ReadonlySet<string>> = {
   server: new Set(['all', 'user', 'group', 'host', 'localaddress', 'localport', 'address', 'rdomain', 'invalid-user', 'version']),
 };
 
+/** Client Match criteria added after OpenSSH 7.0 (release notes). */
+const clientCriterionSince: Readonly<Record<string, string>> = { final: '8.0', localnetwork: '9.4', tagged: '9.4', version: '10.0', sessiontype: '10.0', command: '10.0' };
+
 function matchSyntax(ctx: Context, block: Extract<Block, { kind: 'match' }>): void {
   const side = ctx.model.side;
   for (const c of block.criteria) {
+    const since = side === 'client' ? clientCriterionSince[c.name] : undefined;
+    if (since !== undefined && ctx.options.opensshVersion !== undefined && compareOpenSshVersions(ctx.options.opensshVersion, since) < 0) {
+      ctx.report('syntax', c.token.range, `Match ${c.name} needs OpenSSH ${since} or later; this OpenSSH (${ctx.options.opensshVersion}) refuses the whole file.`);
+      continue;
+    }
     if (!knownCriteria[side].has(c.name)) {
       ctx.report('syntax', c.token.range, `Unknown Match criterion "${c.token.value}": ${sideName(ctx)} refuses the whole file. Known: ${[...knownCriteria[side]].join(', ')}.`);
     } else if (c.arg === undefined && !['all', 'canonical', 'final', 'invalid-user'].includes(c.name)) {
@@ -205,6 +213,17 @@ function keywords(ctx: Context): void {
       }
       if (d.info === undefined) {
         unknownKeyword(ctx, d, ignoreUnknown);
+        continue;
+      }
+      if (ctx.options.opensshVersion !== undefined && d.info.since !== undefined && compareOpenSshVersions(ctx.options.opensshVersion, d.info.since) < 0) {
+        if (!(side === 'client' && ignoreUnknown.some((p) => matchPattern(d.key, p.toLowerCase())))) {
+          ctx.report(
+            'unknown-keyword',
+            d.keyword.range,
+            `${d.info.name} needs OpenSSH ${d.info.since} or later; this OpenSSH (${ctx.options.opensshVersion}) does not know it and ${sideName(ctx)} refuses the whole file ("Bad configuration option").` +
+              (side === 'client' ? ` To share this file with older ssh, put "IgnoreUnknown ${d.info.name}" above it.` : ''),
+          );
+        }
         continue;
       }
       legacyKeyword(ctx, d, d.info);
@@ -303,13 +322,15 @@ function legacyKeyword(ctx: Context, d: Directive, info: KeywordInfo): void {
   }
 }
 
-const singleArgumentTypes = new Set(['yes-no', 'integer', 'time', 'host', 'port', 'enum']);
+const singleArgumentTypes = new Set(['yes-no', 'integer', 'time', 'host', 'port', 'enum', 'string', 'path']);
+/** Keywords whose value is the rest of the line although their type is a word. */
+const restOfLine = new Set(['versionaddendum']);
 
 function value(ctx: Context, d: Directive, info: KeywordInfo): void {
   if (d.args.length === 0) {
     return;
   }
-  if (singleArgumentTypes.has(info.type) && d.args.length > 1) {
+  if (singleArgumentTypes.has(info.type) && d.args.length > 1 && !restOfLine.has(info.name.toLowerCase())) {
     const hash = d.args.find((a) => a.raw.includes('#') && !a.raw.startsWith('#'));
     ctx.report(
       'syntax',
@@ -394,7 +415,7 @@ function includes(ctx: Context): void {
         ctx.report('include-cycle', p.token.range, `Includes nested deeper than 16 levels (${p.detail}): ${sideName(ctx)} refuses the file.`);
         break;
       case 'unreadable':
-        ctx.report('include-missing', p.token.range, `${p.detail} cannot be read, so ${sideName(ctx)} cannot use it.`, [], 'warning');
+        ctx.report('include-missing', p.token.range, `${p.detail} cannot be read: ${sideName(ctx)} stops with "Can't open user config file" and refuses to run.`, [], 'error');
         break;
     }
   }
