@@ -64,3 +64,29 @@ describe('config includes', () => {
     assert.deepEqual(lint(`Include conf.d/*.conf\n${TAIL}`, { side: 'client', includes: memory(files) }), []);
   });
 });
+
+describe('config includes in evaluation', () => {
+  it('a trailing Host * with keepalives in an included file satisfies keepalive-missing', () => {
+    const files = { '/home/u/.ssh/config': '', '/home/u/.ssh/conf.d/defaults.conf': 'Host *\n  ServerAliveInterval 15\n  ConnectTimeout 5\n' };
+    const text = 'Include conf.d/*.conf\nHost prod\n  HostName p\n';
+    assert.deepEqual(lint(text, { side: 'client', includes: memory(files) }), []);
+    assert.deepEqual(lint(text, { side: 'client' }).map((f) => f.code), ['keepalive-missing', 'connecttimeout-missing']);
+    // The same Include after "Host prod" belongs to that block, as ssh reads it.
+    assert.deepEqual(lint('Host prod\n  HostName p\nInclude conf.d/*.conf\n', { side: 'client', includes: memory(files) }).map((f) => f.code), ['keepalive-missing', 'connecttimeout-missing']);
+  });
+
+  it('an Include inside a Host block applies only to that block', () => {
+    const files = { '/home/u/.ssh/config': '', '/home/u/.ssh/ka.conf': 'ServerAliveInterval 15\nConnectTimeout 5\n' };
+    const found = lint('Host prod\n  Include ka.conf\n', { side: 'client', includes: memory(files) }).map((f) => f.code);
+    assert.deepEqual(found, ['keepalive-missing', 'connecttimeout-missing']);
+  });
+
+  it("Debian's sshd_config.d drop-in with ClientAliveInterval satisfies clientalive-missing", () => {
+    const ctx: IncludeContext = {
+      ...memory({ '/etc/ssh/sshd_config.d/keepalive.conf': 'ClientAliveInterval 120\n' }, '/etc/ssh/sshd_config'),
+      userFile: false,
+    };
+    assert.deepEqual(lint('Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n', { side: 'server', includes: ctx }), []);
+    assert.deepEqual(lint('Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n', { side: 'server' }).map((f) => f.code), ['clientalive-missing']);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Side } from './keywords';
-import { buildModel } from './model';
+import { buildModel, type Block, type ConfigModel } from './model';
 import type { Token } from './tokenizer';
 
 /** File access for following `Include`, supplied by the caller (the core does no I/O). */
@@ -124,4 +124,58 @@ function walk(file: string, side: Side, ctx: IncludeContext, chain: readonly str
     }
   }
   return undefined;
+}
+
+/**
+ * The blocks OpenSSH evaluates for this file, with every readable Include
+ * spliced in where it stands (a block is split around the Include line so
+ * first-value-wins order holds). Sections from an Include inside a Host/Match
+ * block carry that block as `outer`. For evaluation only: directives from
+ * other files carry positions in those files.
+ */
+export function expandIncludes(model: ConfigModel, ctx: IncludeContext): Block[] {
+  const out: Block[] = [];
+  expandInto(model, ctx, out, undefined, [ctx.path], 0);
+  return out;
+}
+
+function expandInto(model: ConfigModel, ctx: IncludeContext, out: Block[], outer: Block | undefined, chain: readonly string[], depth: number): void {
+  for (const block of model.blocks) {
+    const own: Block = withOuter(block, outer, block.directives);
+    let chunk: Block = withOuter(own, outer, []);
+    out.push(chunk);
+    for (const d of block.directives) {
+      if (d.key !== 'include' || d.line.error !== undefined) {
+        chunk.directives.push(d);
+        continue;
+      }
+      const enclosing = block.kind === 'global' ? outer : own;
+      for (const token of d.args) {
+        const pattern = includePattern(token.value, model.side, ctx);
+        for (const file of pattern === undefined ? [] : ctx.files.glob(pattern)) {
+          if (chain.includes(file) || depth + 1 > MAX_INCLUDE_DEPTH) {
+            continue;
+          }
+          const text = ctx.files.read(file);
+          if (text !== undefined) {
+            expandInto(buildModel(text, model.side), ctx, out, enclosing, [...chain, file], depth + 1);
+          }
+        }
+      }
+      chunk = withOuter(own, outer, []);
+      out.push(chunk);
+    }
+  }
+}
+
+function withOuter(block: Block, outer: Block | undefined, directives: Block['directives']): Block {
+  const base = outer === undefined ? {} : { outer };
+  switch (block.kind) {
+    case 'global':
+      return { kind: 'global', directives, ...base };
+    case 'host':
+      return { kind: 'host', header: block.header, patterns: block.patterns, directives, ...base };
+    case 'match':
+      return { kind: 'match', header: block.header, criteria: block.criteria, directives, ...base };
+  }
 }

@@ -1,6 +1,6 @@
 import type { Finding, FindingCode, Fix, Severity, SeverityOverride, TextEdit } from './findings';
 import { clientKeyword, clientKeywords, compareOpenSshVersions, isAllowedInMatchIn, serverKeyword, serverKeywords, type KeywordInfo, type Side } from './keywords';
-import { checkIncludes, type IncludeContext } from './includes';
+import { checkIncludes, expandIncludes, type IncludeContext } from './includes';
 import { buildModel, headerRange, hostBlockMatches, matchPattern, sampleHost, type Block, type ConfigModel, type Directive } from './model';
 import type { Line, Range, Token } from './tokenizer';
 import { editDistance, formatDuration, parseTime } from './values';
@@ -74,12 +74,26 @@ export function lint(text: string, options: LintOptions): Finding[] {
 class Context {
   readonly findings: Finding[] = [];
   readonly version: string;
+  /** What OpenSSH evaluates: this file with its includes spliced in (the file alone without include access). */
+  readonly evaluated: ConfigModel;
+  private readonly local = new Set<Directive>();
   constructor(
     readonly text: string,
     readonly model: ConfigModel,
     readonly options: LintOptions,
   ) {
     this.version = options.opensshVersion ?? NEWEST;
+    this.evaluated = options.includes === undefined ? model : { side: model.side, tokens: model.tokens, blocks: expandIncludes(model, options.includes) };
+    for (const block of model.blocks) {
+      for (const d of block.directives) {
+        this.local.add(d);
+      }
+    }
+  }
+
+  /** Whether a directive is in this file (so a finding can point at it). */
+  isLocal(d: Directive): boolean {
+    return this.local.has(d);
   }
 
   report(code: FindingCode, range: Range, message: string, fixes: Fix[] = [], severity: Severity = defaultSeverity[code]): void {
@@ -427,6 +441,15 @@ type Applies = 'yes' | 'no' | 'maybe';
 
 /** Whether a block applies to a connection to `host` (the name as typed). Match blocks we cannot decide statically are "maybe". */
 function applies(block: Block, host: string): Applies {
+  const own = appliesOwn(block, host);
+  if (block.outer === undefined || own === 'no') {
+    return own;
+  }
+  const outer = applies(block.outer, host);
+  return outer === 'no' ? 'no' : outer === 'maybe' || own === 'maybe' ? 'maybe' : 'yes';
+}
+
+function appliesOwn(block: Block, host: string): Applies {
   switch (block.kind) {
     case 'global':
       return 'yes';
@@ -558,6 +581,7 @@ function hostViews(model: ConfigModel): HostView[] {
 
 function clientSemantics(ctx: Context): void {
   const { model } = ctx;
+  const evaluated = ctx.evaluated;
   permissions(ctx);
   hostNeverMatches(ctx);
   shadowed(ctx);
@@ -569,11 +593,11 @@ function clientSemantics(ctx: Context): void {
   const tcpSeen = new Set<Directive>();
   // One finding for "every host not named here" covers the whole file; blocks
   // are reported one by one only when the file's default does have keepalives.
-  const anyLacks = effective(model, ANY_HOST, 'serveraliveinterval') === undefined;
+  const anyLacks = effective(evaluated, ANY_HOST, 'serveraliveinterval') === undefined;
   for (const view of views) {
-    const interval = effective(model, view.host, 'serveraliveinterval');
+    const interval = effective(evaluated, view.host, 'serveraliveinterval');
     const seconds = interval === undefined ? 0 : (parseTime(interval.directive.args[0]?.value ?? '') ?? 0);
-    const countD = effective(model, view.host, 'serveralivecountmax');
+    const countD = effective(evaluated, view.host, 'serveralivecountmax');
     const count = countD === undefined ? 3 : Number(countD.directive.args[0]?.value ?? 3);
     if (interval === undefined) {
       if (view.block === undefined || !anyLacks) {
@@ -585,7 +609,7 @@ function clientSemantics(ctx: Context): void {
           [keepaliveFix(ctx)],
         );
       }
-    } else if (seconds > 0 && Number.isFinite(count) && count > 0 && !budgetSeen.has(interval.directive)) {
+    } else if (seconds > 0 && Number.isFinite(count) && count > 0 && !budgetSeen.has(interval.directive) && ctx.isLocal(interval.directive)) {
       budgetSeen.add(interval.directive);
       const budget = seconds * count;
       if (budget < 10 || budget > 600) {
@@ -597,8 +621,8 @@ function clientSemantics(ctx: Context): void {
         );
       }
     }
-    const tcp = effective(model, view.host, 'tcpkeepalive');
-    if (tcp !== undefined && ['no', 'false'].includes(tcp.directive.args[0]?.value.toLowerCase() ?? '') && (interval === undefined || seconds === 0) && !tcpSeen.has(tcp.directive)) {
+    const tcp = effective(evaluated, view.host, 'tcpkeepalive');
+    if (tcp !== undefined && ['no', 'false'].includes(tcp.directive.args[0]?.value.toLowerCase() ?? '') && (interval === undefined || seconds === 0) && !tcpSeen.has(tcp.directive) && ctx.isLocal(tcp.directive)) {
       tcpSeen.add(tcp.directive);
       ctx.report(
         'tcpkeepalive-off-no-alive',
@@ -608,7 +632,7 @@ function clientSemantics(ctx: Context): void {
       );
     }
   }
-  const timeout = effective(model, ANY_HOST, 'connecttimeout');
+  const timeout = effective(evaluated, ANY_HOST, 'connecttimeout');
   if (timeout === undefined) {
     ctx.report(
       'connecttimeout-missing',
@@ -819,13 +843,23 @@ function ipqos(ctx: Context): void {
 // ---------------------------------------------------------------- server semantics
 
 function serverSemantics(ctx: Context): void {
-  const global = ctx.model.blocks[0] as Block;
-  const get = (key: string): Directive | undefined => global.directives.find((d) => d.key === key && d.line.error === undefined);
+  // Unconditional sections in evaluation order: this file's top and what it includes there.
+  const unconditional = ctx.evaluated.blocks.filter((b) => b.kind === 'global' && b.outer === undefined);
+  const get = (key: string): Directive | undefined => {
+    for (const b of unconditional) {
+      const d = b.directives.find((x) => x.key === key && x.line.error === undefined);
+      if (d !== undefined) {
+        return d;
+      }
+    }
+    return undefined;
+  };
   const interval = get('clientaliveinterval');
   const count = get('clientalivecountmax');
   const seconds = interval === undefined ? 0 : (parseTime(interval.args[0]?.value ?? '') ?? 0);
   const firstMatch = ctx.model.blocks.find((b) => b.kind === 'match');
-  if (seconds === 0) {
+  // A value set in an included file is the user's choice there; nothing here to point at or fix.
+  if (seconds === 0 && (interval === undefined || ctx.isLocal(interval))) {
     const lines = ctx.model.tokens.lines;
     const firstLine = lines.find((l) => l.keyword !== undefined) ?? (lines[0] as Line);
     const edits: TextEdit[] = [];
@@ -869,7 +903,7 @@ function serverSemantics(ctx: Context): void {
     }
   }
   const tcp = get('tcpkeepalive');
-  if (tcp !== undefined && tcp.args[0]?.value.toLowerCase() === 'no' && seconds === 0) {
+  if (tcp !== undefined && ctx.isLocal(tcp) && tcp.args[0]?.value.toLowerCase() === 'no' && seconds === 0) {
     ctx.report('tcpkeepalive-off-no-alive', directiveRange(tcp), 'TCPKeepAlive no without ClientAliveInterval: nothing ever checks an idle connection, so a dead client is never noticed.');
   }
 }

@@ -28,10 +28,15 @@ export interface MatchCriterion {
   readonly arg: Token | undefined;
 }
 
+/**
+ * A section of the file. `outer` is set on sections that come from an
+ * `Include` inside a Host/Match block: they apply only where that block does
+ * too (readconf.c SSHCONF_NEVERMATCH).
+ */
 export type Block =
-  | { readonly kind: 'global'; readonly directives: Directive[] }
-  | { readonly kind: 'host'; readonly header: Line; readonly patterns: readonly HostPattern[]; readonly directives: Directive[] }
-  | { readonly kind: 'match'; readonly header: Line; readonly criteria: readonly MatchCriterion[]; readonly directives: Directive[] };
+  | { readonly kind: 'global'; readonly directives: Directive[]; readonly outer?: Block }
+  | { readonly kind: 'host'; readonly header: Line; readonly patterns: readonly HostPattern[]; readonly directives: Directive[]; readonly outer?: Block }
+  | { readonly kind: 'match'; readonly header: Line; readonly criteria: readonly MatchCriterion[]; readonly directives: Directive[]; readonly outer?: Block };
 
 export interface ConfigModel {
   readonly side: Side;
