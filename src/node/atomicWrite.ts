@@ -152,7 +152,7 @@ export async function readSnapshot(path: string, maxBytes = Number.POSITIVE_INFI
       throw new ReadError('not-a-file', path, `${path} is not a regular file`);
     }
     if (st.size > maxBytes) {
-      throw new ReadError('too-large', path, `${path} is ${st.size} bytes; the limit is ${maxBytes}`);
+      throw new ReadError('too-large', path, `${path}: the file is ${st.size} bytes, over the limit of ${maxBytes} bytes`);
     }
     const content = await fh.readFile().catch(fail);
     if (content.length > maxBytes) {

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { fixLoop } from '../../src/cli/fixLoop';
 import type { JsonFileReport } from '../../src/cli/output';
 import { lint } from '../../src/core/sshConfig/lint';
-import { includeContextFor, localOpenSshVersion } from '../../src/node/configFiles';
+import { includeContextFor, localOpenSshVersion, MAX_CONFIG_BYTES } from '../../src/node/configFiles';
 import { copyCorpus, opensshVerdict, type Fixture } from '../fixtures/configs/corpus';
 import { validateSarif } from '../unit/cliSarifValidator';
 
@@ -143,11 +143,11 @@ describe('ssh-lifeline lint (built CLI)', function () {
 
     it('exit 2 for a directory and for a file over the size limit', async () => {
       await mkdir(join(dir, 'adir'));
-      await write('huge.conf', `# ${'x'.repeat(1024 * 1024)}\n`);
+      await write('huge.conf', `# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
       const r = await cli(['lint', 'adir', 'huge.conf'], { cwd: dir, home });
       assert.equal(r.code, 2);
       assert.match(r.stderr, /cannot read .*adir is not a regular file/);
-      assert.match(r.stderr, /cannot read .*huge\.conf is \d+ bytes; the limit is 1048576/);
+      assert.match(r.stderr, new RegExp(`cannot read .*huge\\.conf: the file is \\d+ bytes, over the limit of ${MAX_CONFIG_BYTES} bytes`));
     });
 
     it('lints ~/.ssh/config when no file is given, and says so when it is missing', async () => {

@@ -502,18 +502,38 @@ interface Effective {
   readonly certain: boolean;
 }
 
-/** Per model: for each canonical key, the blocks that set it and their first directive, in file order. */
-const setterIndex = new WeakMap<ConfigModel, Map<string, { block: Block; directive: Directive }[]>>();
+interface Setter {
+  readonly order: number;
+  readonly block: Block;
+  readonly directive: Directive;
+}
+
+/**
+ * Per keyword, the blocks that set it, split so a lookup for one host visits
+ * only blocks that could match it: blocks whose Host patterns are all literal
+ * names are found by name; everything else (wildcards, negations, Match,
+ * global, included sections) is walked in order. Keeps the per-host lookups of
+ * a 50,000-host file linear.
+ */
+interface KeySetters {
+  readonly general: Setter[];
+  readonly byName: Map<string, Setter[]>;
+}
+
+const setterIndex = new WeakMap<ConfigModel, Map<string, KeySetters>>();
 
 function canonicalKey(d: Directive): string {
   return d.info?.aliasOf?.toLowerCase() ?? d.key;
 }
 
-function setters(model: ConfigModel, key: string): readonly { block: Block; directive: Directive }[] {
+const literalOnly = (block: Block): block is Extract<Block, { kind: 'host' }> =>
+  block.kind === 'host' && block.outer === undefined && block.patterns.every((p) => !p.negated && !/[*?]/.test(p.pattern));
+
+function setters(model: ConfigModel, key: string): KeySetters | undefined {
   let index = setterIndex.get(model);
   if (index === undefined) {
     index = new Map();
-    for (const block of model.blocks) {
+    model.blocks.forEach((block, order) => {
       const seen = new Set<string>();
       for (const d of block.directives) {
         if (d.line.error !== undefined) {
@@ -524,34 +544,63 @@ function setters(model: ConfigModel, key: string): readonly { block: Block; dire
           continue;
         }
         seen.add(k);
-        const list = index.get(k);
-        if (list === undefined) {
-          index.set(k, [{ block, directive: d }]);
+        let entry = (index as Map<string, KeySetters>).get(k);
+        if (entry === undefined) {
+          entry = { general: [], byName: new Map() };
+          (index as Map<string, KeySetters>).set(k, entry);
+        }
+        const setter = { order, block, directive: d };
+        if (literalOnly(block)) {
+          for (const p of new Set(block.patterns.map((x) => x.pattern))) {
+            const list = entry.byName.get(p);
+            if (list === undefined) {
+              entry.byName.set(p, [setter]);
+            } else {
+              list.push(setter);
+            }
+          }
         } else {
-          list.push({ block, directive: d });
+          entry.general.push(setter);
         }
       }
-    }
+    });
     setterIndex.set(model, index);
   }
-  return index.get(key) ?? [];
+  return index.get(key);
 }
 
 /**
  * The first value of `key` for `host`, as ssh's first-value-wins evaluation
- * finds it. Only the blocks that set the key are visited.
+ * finds it. Only the blocks that set the key and could match the host are visited.
  */
 function effective(model: ConfigModel, host: string, key: string): Effective | undefined {
+  const entry = setters(model, key);
+  if (entry === undefined) {
+    return undefined;
+  }
+  const named = entry.byName.get(host) ?? [];
   let maybe: Effective | undefined;
-  for (const { block, directive } of setters(model, key)) {
-    const a = applies(block, host);
-    if (a === 'no') {
+  let g = 0;
+  let n = 0;
+  while (g < entry.general.length || n < named.length) {
+    const a = entry.general[g];
+    const b = named[n];
+    let next: Setter;
+    if (b === undefined || (a !== undefined && a.order < b.order)) {
+      next = a as Setter;
+      g++;
+    } else {
+      next = b;
+      n++;
+    }
+    const applied = applies(next.block, host);
+    if (applied === 'no') {
       continue;
     }
-    if (a === 'yes') {
-      return { directive, certain: maybe === undefined };
+    if (applied === 'yes') {
+      return { directive: next.directive, certain: maybe === undefined };
     }
-    maybe ??= { directive, certain: false };
+    maybe ??= { directive: next.directive, certain: false };
   }
   return maybe;
 }
