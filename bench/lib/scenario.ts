@@ -1,0 +1,34 @@
+/**
+ * What a benchmark scenario is. A scenario measures our code side by side
+ * with its peers in the same run and reports figures and ratios; it never
+ * decides pass/fail on a time (see TESTING.md, "Peers for side-by-side
+ * benchmarks"). It fails only when a measurement is not what it claims to be
+ * (a peer exited with an error, printed the wrong thing, …).
+ */
+
+export interface BenchOptions {
+  /** Fewer sizes and runs: a smoke test that the scenario still works. */
+  readonly quick: boolean;
+  /** Repository root (the folder holding package.json). */
+  readonly root: string;
+  /** A fresh temp folder for this scenario; removed afterwards. */
+  readonly tmpDir: string;
+  /** Progress lines (stderr), so stdout carries only the report. */
+  log(message: string): void;
+}
+
+export interface ScenarioResult {
+  /** The report, Markdown. */
+  readonly markdown: string;
+  /** Everything measured, for `bench/results/<date>-<name>.json`. */
+  readonly data: unknown;
+  /** Sanity checks that failed: the figures are not trustworthy (exit status 1). */
+  readonly problems: readonly string[];
+}
+
+export interface Scenario {
+  /** Selects the scenario on the command line and names its results file; [a-z0-9-]. */
+  readonly name: string;
+  readonly description: string;
+  run(options: BenchOptions): Promise<ScenarioResult>;
+}
