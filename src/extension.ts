@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
+import { SshdValidator } from './node/sshdValidate';
 import { ConfigCodeActions } from './vscode/codeActions';
 import { CommandIds } from './vscode/commandIds';
 import { registerConfigCommands } from './vscode/configCommands';
 import { configDocumentSelector, ConfigLinter } from './vscode/configLinter';
 import { ConfigDiagnostics } from './vscode/diagnostics';
+import { EffectiveLens } from './vscode/effectiveLens';
 import { KeywordHover } from './vscode/hover';
 import { LocalOpenssh } from './vscode/localOpenssh';
 import { createLog } from './vscode/log';
 import { Settings } from './vscode/settings';
+import { SshdValidation } from './vscode/sshdValidation';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
@@ -26,6 +29,14 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.languages.registerCodeActionsProvider(configDocumentSelector, codeActions, ConfigCodeActions.metadata),
       vscode.languages.registerHoverProvider(configDocumentSelector, new KeywordHover(linter)),
       ...registerConfigCommands({ extensionUri: context.extensionUri, log, codeActions, diagnostics }),
+    );
+
+    // What OpenSSH itself says (ssh -G, sshd -t): trusted workspaces only; each checks the trust itself.
+    const sshd = new SshdValidator();
+    context.subscriptions.push(
+      sshd,
+      new SshdValidation({ trust: vscode.workspace, settings, log, checker: sshd }),
+      ...EffectiveLens.register({ trust: vscode.workspace, settings, log, cwd: context.extensionPath }),
     );
 
     log.info(`[activate] SSH Lifeline ${String(context.extension.packageJSON.version)} (${context.extensionMode === vscode.ExtensionMode.Production ? 'production' : 'development'}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);

@@ -7,4 +7,6 @@ export const CommandIds = {
   showRuleDoc: 'sshLifeline.showRuleDoc',
   /** Internal: the chmod quick-fix. Arguments: the document Uri and the new mode. */
   applyFileMode: 'sshLifeline.applyFileMode',
+  /** Internal: the effective-values CodeLens; opens the full `ssh -G` output. Arguments: the config file's Uri and the host name. */
+  showEffectiveConfig: 'sshLifeline.showEffectiveConfig',
 } as const;

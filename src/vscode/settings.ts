@@ -9,6 +9,17 @@ export interface LintSettings {
   readonly opensshVersion: string | undefined;
 }
 
+/**
+ * The window-scoped switches for the checks that run OpenSSH on a file (only
+ * ever in a trusted workspace; see src/core/sshConfig/effective.ts).
+ */
+export interface ProgramCheckSettings {
+  /** `sshLifeline.lint.effectiveValues`: the `ssh -G` CodeLens above Host blocks. */
+  readonly effectiveValues: boolean;
+  /** `sshLifeline.lint.sshdValidation`: `sshd -t` diagnostics for sshd_config files. */
+  readonly sshdValidation: boolean;
+}
+
 const section = 'sshLifeline.lint';
 const overrides: ReadonlySet<string> = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
 
@@ -19,6 +30,7 @@ const overrides: ReadonlySet<string> = new Set<SeverityOverride>(['error', 'warn
  */
 export class Settings implements vscode.Disposable {
   private readonly snapshots = new Map<string, LintSettings>();
+  private programSnapshot: ProgramCheckSettings | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   /** Fires after a change to `sshLifeline.*`; snapshots read afterwards are fresh. */
@@ -37,6 +49,15 @@ export class Settings implements vscode.Disposable {
       this.snapshots.set(key, snapshot);
     }
     return snapshot;
+  }
+
+  /** The switches for `ssh -G` and `sshd -t` (window scope: one snapshot). */
+  programChecks(): ProgramCheckSettings {
+    if (this.programSnapshot === undefined) {
+      const config = vscode.workspace.getConfiguration(section);
+      this.programSnapshot = { effectiveValues: config.get<unknown>('effectiveValues') !== false, sshdValidation: config.get<unknown>('sshdValidation') !== false };
+    }
+    return this.programSnapshot;
   }
 
   private read(document: Pick<vscode.TextDocument, 'uri' | 'languageId'>): LintSettings {
@@ -67,6 +88,7 @@ export class Settings implements vscode.Disposable {
   private configurationChanged(event: vscode.ConfigurationChangeEvent): void {
     if (event.affectsConfiguration('sshLifeline')) {
       this.snapshots.clear();
+      this.programSnapshot = undefined;
       this.changed.fire();
     }
   }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { repoRoot } from '../../scripts/vscodeServer';
 import { bomFixture, clientFixture, doctorPaths, includeFixture, looseMode, looseModeFixture, serverFixture } from './suite/doctorFixtures';
+import { effectivePaths, sshdBrokenFixture, workspaceMarker, workspaceSshConfigFixture } from './suite/effectiveFixtures';
 import { testConfigFileName } from './testConfig';
 import type { SuiteSummary, TestConfig } from './testConfig';
 
@@ -90,6 +91,10 @@ export async function createTestWorkspace(dir: string, config: TestConfig): Prom
   await fs.chmod(path.join(dir, doctorPaths.looseMode), looseMode);
   await write(doctorPaths.include, includeFixture(path.join(dir, doctorPaths.include)));
   await write(doctorPaths.bom, bomFixture);
+  // The effective-values / sshd -t suite.
+  await write(effectivePaths.sshdBroken, sshdBrokenFixture);
+  await write(effectivePaths.sshdGated, sshdBrokenFixture);
+  await write(effectivePaths.workspaceSshConfig, workspaceSshConfigFixture(path.join(dir, workspaceMarker)));
   await write(
     '.vscode/settings.json',
     `${JSON.stringify(

@@ -32,7 +32,7 @@ export const serverFixture = [
 ].join('\n');
 
 /** Clean except for its mode, which setup.ts makes group-writable. */
-export const looseModeFixture = ['Host *', '    ServerAliveInterval 15', '    ServerAliveCountMax 4', '    ConnectTimeout 10', ''].join('\n');
+export const looseModeFixture = ['Host *', '    ServerAliveInterval 15', '    ServerAliveCountMax 4', '    ConnectTimeout 10', '    IPQoS throughput', ''].join('\n');
 export const looseMode = 0o664;
 
 /** Clean except for the UTF-8 byte order mark in front, which OpenSSH reads as part of "Host". */

@@ -10,6 +10,7 @@ import type Mocha from 'mocha';
 import type { SuiteSummary, TestConfig } from '../testConfig';
 import { activationSuite } from './activation.test';
 import { configDoctorSuite } from './configDoctor.test';
+import { effectiveSuite } from './effective.test';
 import { terminalSuite } from './terminal.test';
 import { readTestConfig } from './harness';
 
@@ -34,6 +35,8 @@ export async function run(): Promise<void> {
   // Order matters: activation first, before anything opens an ssh_config file.
   activationSuite();
   terminalSuite();
+  // Writes a test directory under ~/.ssh (and removes it); changes and restores a setting.
+  effectiveSuite();
   // Last: it changes workspace settings and file modes (and restores the settings).
   configDoctorSuite();
 
