@@ -40,6 +40,11 @@ export interface EffectiveGateInput {
  * commands in every config file in it.
  */
 export async function effectiveValuesGate(input: EffectiveGateInput): Promise<GateRefusal | undefined> {
+  return programGate(input, 'ssh_config') ?? ((await input.isOwnConfig()) ? undefined : 'not-own-config');
+}
+
+/** The checks both program-running features share, in the order that refuses cheapest first. */
+function programGate(input: { readonly trusted: boolean; readonly enabled: boolean; readonly scheme: string; readonly languageId: string }, language: string): GateRefusal | undefined {
   if (!input.trusted) {
     return 'untrusted';
   }
@@ -49,10 +54,7 @@ export async function effectiveValuesGate(input: EffectiveGateInput): Promise<Ga
   if (input.scheme !== 'file') {
     return 'not-a-file';
   }
-  if (input.languageId !== 'ssh_config') {
-    return 'wrong-language';
-  }
-  return (await input.isOwnConfig()) ? undefined : 'not-own-config';
+  return input.languageId === language ? undefined : 'wrong-language';
 }
 
 export interface SshdGateInput {
@@ -70,16 +72,7 @@ export interface SshdGateInput {
  * check runs on open and save).
  */
 export function sshdValidationGate(input: SshdGateInput): GateRefusal | undefined {
-  if (!input.trusted) {
-    return 'untrusted';
-  }
-  if (!input.enabled) {
-    return 'disabled';
-  }
-  if (input.scheme !== 'file') {
-    return 'not-a-file';
-  }
-  return input.languageId === 'sshd_config' ? undefined : 'wrong-language';
+  return programGate(input, 'sshd_config');
 }
 
 /**
