@@ -11,7 +11,7 @@ import { lint, type LintOptions } from '../core/sshConfig/lint';
 import { ReadError, WriteError, writeAtomic } from '../node/atomicWrite';
 import { decodeConfig, detectSide, filesCheckedBySsh, includeContextFor, MAX_CONFIG_BYTES, readConfigFile, setFileMode, type ConfigFile } from '../node/configFiles';
 import type { LintArgs } from './args';
-import { fixLoop } from './fixLoop';
+import { fixLoop } from '../core/sshConfig/fixAll';
 import { looksLikeOtherSide } from './sideCheck';
 import { exitCodeFor, printable, toJson, toSarif, toText, type FileResult } from './output';
 

@@ -8,7 +8,7 @@ import { chmod, chown, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fixLoop } from '../../src/cli/fixLoop';
+import { fixLoop } from '../../src/core/sshConfig/fixAll';
 import type { JsonFileReport } from '../../src/cli/output';
 import { lint } from '../../src/core/sshConfig/lint';
 import { includeContextFor, localOpenSshVersion, MAX_CONFIG_BYTES } from '../../src/node/configFiles';

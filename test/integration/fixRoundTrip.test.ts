@@ -17,7 +17,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fixLoop, preferredEditFix } from '../../src/cli/fixLoop';
+import { fixLoop, preferredEditFix } from '../../src/core/sshConfig/fixAll';
 import type { Finding, TextEdit } from '../../src/core/sshConfig/findings';
 import { applyEdits } from '../../src/core/sshConfig/textEdits';
 import type { Side } from '../../src/core/sshConfig/keywords';

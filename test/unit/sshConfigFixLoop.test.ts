@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { fixLoop } from '../../src/cli/fixLoop';
+import { fixLoop } from '../../src/core/sshConfig/fixAll';
 import type { Finding } from '../../src/core/sshConfig/findings';
 import { lint, type LintOptions } from '../../src/core/sshConfig/lint';
 
