@@ -1,6 +1,6 @@
 import type { Finding, FindingCode, Fix, Severity, SeverityOverride, TextEdit } from './findings';
 import { clientKeyword, clientKeywords, compareOpenSshVersions, isAllowedInMatchIn, serverKeyword, serverKeywords, type KeywordInfo, type Side } from './keywords';
-import { checkIncludes, expandIncludes, type IncludeContext } from './includes';
+import { checkIncludes, expandIncludes, type IncludeContext, type IncludeFiles } from './includes';
 import { buildModel, headerRange, hostBlockMatches, matchPattern, sampleHost, type Block, type ConfigModel, type Directive } from './model';
 import type { Line, Range, Token } from './tokenizer';
 import { editDistance, formatDuration, parseTime } from './values';
@@ -76,6 +76,8 @@ class Context {
   readonly version: string;
   /** What OpenSSH evaluates: this file with its includes spliced in (the file alone without include access). */
   readonly evaluated: ConfigModel;
+  /** The caller's include access, with reads and globs remembered for this lint. */
+  readonly includes: IncludeContext | undefined;
   private readonly local = new Set<Directive>();
   constructor(
     readonly text: string,
@@ -83,7 +85,9 @@ class Context {
     readonly options: LintOptions,
   ) {
     this.version = options.opensshVersion ?? NEWEST;
-    this.evaluated = options.includes === undefined ? model : { side: model.side, tokens: model.tokens, blocks: expandIncludes(model, options.includes) };
+    // Checking includes and splicing them in walk the same files: read each once per lint.
+    this.includes = options.includes === undefined ? undefined : { ...options.includes, files: cachedFiles(options.includes.files) };
+    this.evaluated = this.includes === undefined ? model : { side: model.side, tokens: model.tokens, blocks: expandIncludes(model, this.includes) };
     for (const block of model.blocks) {
       for (const d of block.directives) {
         this.local.add(d);
@@ -110,6 +114,27 @@ class Context {
 }
 
 // ---------------------------------------------------------------- helpers
+
+function cachedFiles(files: IncludeFiles): IncludeFiles {
+  const globs = new Map<string, readonly string[]>();
+  const reads = new Map<string, string | undefined>();
+  return {
+    glob(pattern) {
+      let hit = globs.get(pattern);
+      if (hit === undefined) {
+        hit = files.glob(pattern);
+        globs.set(pattern, hit);
+      }
+      return hit;
+    },
+    read(path) {
+      if (!reads.has(path)) {
+        reads.set(path, files.read(path));
+      }
+      return reads.get(path);
+    },
+  };
+}
 
 const rangeOf = (tokens: readonly Token[]): Range => ({
   start: (tokens[0] as Token).range.start,
@@ -413,7 +438,7 @@ function duplicates(ctx: Context): void {
 // ---------------------------------------------------------------- includes
 
 function includes(ctx: Context): void {
-  const inc = ctx.options.includes;
+  const inc = ctx.includes;
   if (inc === undefined) {
     return;
   }
