@@ -21,7 +21,13 @@ export async function readProcessTable(procRoot = '/proc'): Promise<ProcessInfo[
         if (parsed === undefined) {
           return undefined;
         }
-        return { pid: parsed.pid, ppid: parsed.ppid, comm: parsed.comm, argv: parseCmdline(cmdline) };
+        return {
+          pid: parsed.pid,
+          ppid: parsed.ppid,
+          comm: parsed.comm,
+          argv: parseCmdline(cmdline),
+          ...(parsed.startTime === undefined ? {} : { startTime: parsed.startTime }),
+        };
       } catch {
         return undefined;
       }

@@ -11,6 +11,12 @@ describe('process tree', () => {
     });
   });
 
+  it('reads the start time (field 22), which tells a reused pid from the first process', () => {
+    const line = '14461 (ssh) S 14417 14417 9882 0 -1 4194304 123 0 0 0 0 0 0 0 20 0 1 0 540544 3133440 411 18446744073709551615';
+    assert.equal(parseProcStat(line)?.startTime, 540544);
+    assert.equal(parseProcStat('4242 (ssh) S 4100 4242')?.startTime, undefined);
+  });
+
   it('takes the command name up to the last parenthesis (names may contain ") ")', () => {
     const parsed = parseProcStat('77 (evil) S 1 (x) R 5 77 77 0 -1');
     assert.equal(parsed?.comm, 'evil) S 1 (x');

@@ -6,6 +6,12 @@ export interface ProcessInfo {
   readonly comm: string;
   /** Full argument vector; empty for kernel threads and zombies. */
   readonly argv: readonly string[];
+  /**
+   * When the process started, in clock ticks since boot (`/proc/<pid>/stat`
+   * field 22). With the pid it names one process even across pid reuse.
+   * Absent where the platform does not say.
+   */
+  readonly startTime?: number;
 }
 
 /**
@@ -16,7 +22,7 @@ export interface ProcessInfo {
  * *last* `)` of the line, as proc(5) advises. Returns undefined for text that
  * is not a stat line (the process may have exited mid-read).
  */
-export function parseProcStat(text: string): { pid: number; comm: string; state: string; ppid: number } | undefined {
+export function parseProcStat(text: string): { pid: number; comm: string; state: string; ppid: number; startTime?: number } | undefined {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open <= 0 || close < open) {
@@ -29,7 +35,9 @@ export function parseProcStat(text: string): { pid: number; comm: string; state:
   if (!Number.isInteger(pid) || !Number.isInteger(ppid) || state === undefined || state === '') {
     return undefined;
   }
-  return { pid, comm: text.slice(open + 1, close), state, ppid };
+  // Field 22 (starttime) is the 20th after the command name.
+  const startTime = Number(rest[19]);
+  return { pid, comm: text.slice(open + 1, close), state, ppid, ...(rest[19] !== undefined && Number.isInteger(startTime) ? { startTime } : {}) };
 }
 
 /** Splits `/proc/<pid>/cmdline` (NUL-separated, usually NUL-terminated). */
