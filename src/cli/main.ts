@@ -3,11 +3,13 @@ import { version } from '../../package.json';
 import { localOpenSshVersion } from '../node/configFiles';
 import { lintUsage, parseLintArgs } from './args';
 import { runLint, type CliIo } from './lintCommand';
+import { parseWatchArgs, runWatch, watchUsage } from './watchCommand';
 
 const usage = `Usage: ssh-lifeline <command> [options]
 
 Commands:
   lint         Check ssh_config / sshd_config files (see: ssh-lifeline lint --help)
+  watch        Show a heartbeat for hosts (see: ssh-lifeline watch --help)
   help         Show this help
   version      Print the version
 
@@ -17,7 +19,12 @@ Options:
 `;
 
 /** What the CLI needs from its process; `main` gets it injected so tests can run it in-process. */
-export type MainIo = Omit<CliIo, 'toolVersion'>;
+export type MainIo = Omit<CliIo, 'toolVersion'> & {
+  /** Aborted on SIGINT/SIGTERM: long-running commands finish cleanly. */
+  readonly stop: AbortSignal;
+  /** A folder of ours to run programs in (never the user's current folder: Windows looks there first). */
+  readonly programCwd: string;
+};
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: MainIo): Promise<number> {
@@ -43,6 +50,19 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
         return runLint(parsed.args, { ...io, toolVersion: version });
     }
   }
+  if (command === 'watch') {
+    const parsed = parseWatchArgs(rest);
+    switch (parsed.kind) {
+      case 'help':
+        io.out(watchUsage);
+        return 0;
+      case 'error':
+        io.err(`ssh-lifeline watch: ${parsed.message}\n\n${watchUsage}`);
+        return 2;
+      default:
+        return runWatch(parsed.args, io);
+    }
+  }
   io.err(`ssh-lifeline: unknown command '${command}'\n\n${usage}`);
   return 2;
 }
@@ -64,6 +84,20 @@ async function readStdin(limit: number): Promise<Uint8Array | undefined> {
 /** Writes everything, then exits: a plain process.exit could cut a piped stdout short. */
 function finish(code: number): void {
   process.exitCode = code;
+}
+
+/** An AbortSignal fired by SIGINT or SIGTERM; a second signal exits at once. */
+function stopOnSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
 }
 
 if (require.main === module) {
@@ -88,6 +122,8 @@ if (require.main === module) {
     home: homedir(),
     readStdin,
     opensshVersion: (side) => localOpenSshVersion(side)?.release,
+    stop: stopOnSignal(),
+    programCwd: __dirname,
   };
   main(process.argv.slice(2), io).then(finish, (err: unknown) => {
     process.stderr.write(`ssh-lifeline: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -16,6 +16,8 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
     opensshVersion: () => {
       throw new Error('no ssh in unit tests');
     },
+    stop: new AbortController().signal,
+    programCwd: '/nonexistent-program-cwd',
   };
   const code = await main(argv, io);
   return { code, out, err };

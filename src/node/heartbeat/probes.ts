@@ -1,0 +1,75 @@
+import { userInfo, hostname } from 'node:os';
+import { BANNER_MIN_SPACING_MS } from '../../core/probe/banner';
+import { probeTargetFromEffective, type ProbeTarget } from '../../core/probe/target';
+import type { HeartbeatSettings } from '../../core/health/health';
+import type { EffectiveOptions } from '../../core/sshConfig/effective';
+import { probeBanner } from '../probe/bannerProbe';
+import { connectSshProbe } from '../probe/sshProbe';
+import type { HostRegistration } from './heartbeat';
+
+export interface RegistrationOptions {
+  readonly settings: HeartbeatSettings;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly home: string;
+  /** The `-F` file the options came from. */
+  readonly configFile?: string;
+  /** Use the banner probe when no key is accepted (default true). */
+  readonly bannerFallback?: boolean;
+  readonly bannerSpacingMs?: number;
+  readonly log: (line: string) => void;
+}
+
+export type Registration =
+  | { readonly kind: 'probe'; readonly target: ProbeTarget; readonly registration: HostRegistration }
+  | { readonly kind: 'not-probed'; readonly target: ProbeTarget; readonly message: string };
+
+/** The host a probe connection reaches, as one key: sessions to the same place share one probe. */
+export function hostKeyFor(target: ProbeTarget): string {
+  return `${target.user}@${target.hostName}:${target.port}${target.proxyJump === undefined ? '' : ` via ${target.proxyJump}`}`;
+}
+
+function localFacts(): { localUser?: string; uid?: number; localHostName?: string } {
+  try {
+    const info = userInfo();
+    return { localUser: info.username, uid: info.uid, localHostName: hostname() };
+  } catch {
+    return { localHostName: hostname() };
+  }
+}
+
+/**
+ * How to watch the host behind one set of effective options: the ssh2
+ * keepalive probe, with the banner probe as fallback. Hosts behind a
+ * ProxyCommand are not probed: running the command is ssh's business.
+ */
+export function registrationFor(options: EffectiveOptions, alias: string, o: RegistrationOptions): Registration {
+  const authSock = o.env['SSH_AUTH_SOCK'];
+  const target = probeTargetFromEffective(options, alias, {
+    home: o.home,
+    ...(authSock === undefined ? {} : { authSock }),
+    ...localFacts(),
+    vars: o.env,
+    ...(o.configFile === undefined ? {} : { configFile: o.configFile }),
+  });
+  if (target.proxyCommand !== undefined) {
+    return { kind: 'not-probed', target, message: 'reached through a ProxyCommand, which only ssh itself runs: not probed' };
+  }
+  const log = o.log;
+  const direct = target.proxyJump === undefined;
+  const registration: HostRegistration = {
+    label: alias,
+    settings: o.settings,
+    bannerSpacingMs: Math.max(o.bannerSpacingMs ?? BANNER_MIN_SPACING_MS, BANNER_MIN_SPACING_MS),
+    connect: (signal) => connectSshProbe(target, { signal, log: (line) => log(`[probe] ${alias}: ${line}`) }),
+    // Through a jump host the banner would be the jump's, not the target's: no fallback there.
+    ...(o.bannerFallback !== false && direct
+      ? {
+          banner: async (signal: AbortSignal) => {
+            const r = await probeBanner({ host: target.hostName, port: target.port, timeoutMs: Math.min(target.connectTimeoutMs, 10_000), signal });
+            return r.ok ? { ok: true as const, connectMs: r.connectMs } : { ok: false as const, reason: r.reason, message: r.message };
+          },
+        }
+      : {}),
+  };
+  return { kind: 'probe', target, registration };
+}
