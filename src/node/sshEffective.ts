@@ -75,6 +75,18 @@ export function runSshG(request: SshGRequest, options: RunSshGOptions): Promise<
   if (args === undefined) {
     return Promise.resolve({ kind: 'invalid-host' });
   }
+  return runSshGArgs(args, options);
+}
+
+/**
+ * {@link runSshG} with a whole argument vector, which must start with `-G`
+ * and end with `--` and the destination (the session tracker asks about a
+ * terminal's own ssh command line this way). The caller validates the destination.
+ */
+export function runSshGArgs(args: readonly string[], options: RunSshGOptions): Promise<SshGResult> {
+  if (args[0] !== '-G' || args[args.length - 2] !== '--') {
+    return Promise.resolve({ kind: 'invalid-host' });
+  }
   if (options.signal?.aborted === true) {
     return Promise.resolve({ kind: 'cancelled' });
   }
