@@ -7,7 +7,8 @@ import { existsSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { commandLineUserAndPort, isValidCommandLineHost, parseSshArgs, type SshInvocation } from '../core/sshArgs/parse';
-import { parseSshG, type EffectiveOptions } from '../core/sshConfig/effective';
+import type { ResolveErrorReason, TargetResolution } from '../core/session/tracked';
+import { parseSshG } from '../core/sshConfig/effective';
 import { configFileOption, evaluateSshConfig, type ConfigSource } from '../core/sshConfig/evaluate';
 import { includePattern, MAX_INCLUDE_DEPTH, type IncludeFiles } from '../core/sshConfig/includes';
 import { buildModel } from '../core/sshConfig/model';
@@ -32,25 +33,7 @@ export interface ResolveOptions {
   readonly systemDir?: string;
 }
 
-export type ResolveErrorReason =
-  /** No destination, or a host ssh itself would refuse. */
-  | 'invalid-destination'
-  /** A relative `-F` and no known working directory to read it from. */
-  | 'relative-config'
-  /** ssh ran and refused the command line or the config (its own message). */
-  | 'ssh-refused'
-  | 'cancelled';
-
-export type TargetResolution =
-  | {
-      readonly source: 'ssh -G' | 'own';
-      readonly options: EffectiveOptions;
-      /** What the own evaluation could not evaluate (`Match exec …`); empty for `ssh -G`. */
-      readonly unevaluated: readonly string[];
-      /** Why `ssh -G` was not used in a trusted workspace (not installed, timed out), when it was not. */
-      readonly fallback?: string;
-    }
-  | { readonly error: { readonly reason: ResolveErrorReason; readonly message: string } };
+export type { ResolveErrorReason, TargetResolution } from '../core/session/tracked';
 
 /** Options that make no sense for `-G` or do something besides printing: fork, log to a file, stdio forward, subsystem, version, query, control commands. */
 const DROPPED = new Set(['f', 'E', 'y', 'W', 's', 'V', 'Q', 'O', 'G']);

@@ -61,6 +61,11 @@ const REFUSALS: Readonly<Record<Exclude<SshLikeKind, 'ssh'>, ProbeRefusal>> = {
   et: { reason: 'et', message: 'Eternal Terminal carries the session over its own connection and reconnects by itself' },
 };
 
+/** Why a session of this kind is not probed; undefined for plain ssh. */
+export function probeRefusalFor(kind: SshLikeKind): ProbeRefusal | undefined {
+  return kind === 'ssh' ? undefined : REFUSALS[kind];
+}
+
 /** A process that belongs to a session without being it: a ProxyJump/ProxyCommand ssh, autossh's ssh, mosh's bootstrap ssh. */
 export interface SessionHelper {
   readonly pid: number;
@@ -273,7 +278,7 @@ export function sessionsUnder(table: readonly ProcessInfo[], shellPid: number): 
     const invocation = parseSshArgs(sshArgs);
     const destination = invocation.destination as Destination;
     const { user, port } = commandLineUserAndPort(invocation);
-    const refusal = program.kind === 'ssh' ? undefined : REFUSALS[program.kind];
+    const refusal = probeRefusalFor(program.kind);
     sessions.push({
       id: sessionId(p),
       pid: p.pid,
