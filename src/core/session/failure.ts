@@ -14,7 +14,7 @@
  */
 
 /** How the session ended; `closed` is an ordinary logout. */
-export type SshEndKind =
+export type SshEndReason =
   /** `client_loop: send disconnect: Broken pipe`, `Write failed: Broken pipe`: the connection was gone when ssh wrote. */
   | 'broken-pipe'
   /** `Timeout, server HOST not responding.`: ServerAliveInterval × ServerAliveCountMax without an answer. */
@@ -43,7 +43,7 @@ export type SshEndKind =
   | 'closed';
 
 export interface SshEnd {
-  readonly kind: SshEndKind;
+  readonly reason: SshEndReason;
   /** The deciding line, without terminal escapes or control characters. */
   readonly line: string;
   /** The host the line names, when it names one. */
@@ -51,7 +51,7 @@ export interface SshEnd {
 }
 
 interface Pattern {
-  readonly kind: SshEndKind;
+  readonly reason: SshEndReason;
   readonly re: RegExp;
   /** Capture group holding the host, if any. */
   readonly host?: number;
@@ -60,33 +60,33 @@ interface Pattern {
 // `[a-z]+_[a-z_]+: ` prefixes are ssh's function tags (`client_loop:`, `kex_exchange_identification:`);
 // requiring the underscore keeps out other programs' `yes: Broken pipe`.
 const PATTERNS: readonly Pattern[] = [
-  { kind: 'host-key-changed', re: /^@+\s+WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!\s+@+$/ },
-  { kind: 'host-key-changed', re: /^Host key for (\S+) has changed and you have requested strict checking\.$/, host: 1 },
-  { kind: 'host-key-unknown', re: /^No \S+ host key is known for (\S+) and you have requested strict checking\.$/, host: 1 },
-  { kind: 'host-key-unknown', re: /^Host key verification failed\.$/ },
-  { kind: 'permission-denied', re: /^(?:(\S+): )?Permission denied \([a-z0-9@.,-]+\)\.$/, host: 1 },
-  { kind: 'name-not-resolved', re: /^ssh: Could not resolve hostname (\S+): .+$/, host: 1 },
-  { kind: 'connection-refused', re: /^ssh: connect to host (\S+) port \d+: Connection refused$/, host: 1 },
-  { kind: 'no-route', re: /^ssh: connect to host (\S+) port \d+: No route to host$/, host: 1 },
-  { kind: 'host-unreachable', re: /^ssh: connect to host (\S+) port \d+: (?:Network is unreachable|Host is down|Host is unreachable)$/, host: 1 },
-  { kind: 'connect-timeout', re: /^ssh: connect to host (\S+) port \d+: (?:Connection|Operation) timed out$/, host: 1 },
-  { kind: 'connect-timeout', re: /^Connection timed out during banner exchange$/ },
-  { kind: 'connect-timeout', re: /^Connection to (\S+) port \d+ timed out$/, host: 1 },
-  { kind: 'timeout', re: /^Timeout, server (\S+) not responding\.$/, host: 1 },
-  { kind: 'broken-pipe', re: /^Write failed: Broken pipe$/ },
-  { kind: 'broken-pipe', re: /^(?:[a-z]+_[a-z_]+: )+(?:send disconnect: |Connection to (\S+) port \d+: )?Broken pipe$/, host: 1 },
-  { kind: 'connection-reset', re: /^Connection reset by (\S+?)(?: port \d+)?$/, host: 1 },
-  { kind: 'connection-reset', re: /^(?:[a-z]+_[a-z_]+: )*(?:read: |write: |send disconnect: |Connection to (\S+) port \d+: )?Connection reset by peer$/, host: 1 },
-  { kind: 'closed-by-remote', re: /^Connection to (\S+) closed by remote host\.$/, host: 1 },
-  { kind: 'closed-by-remote', re: /^(?:[a-z]+_[a-z_]+: )+Connection closed by remote host$/ },
-  { kind: 'closed-by-remote', re: /^Connection closed by (\S+?)(?: port \d+)?$/, host: 1 },
-  { kind: 'closed-by-remote', re: /^Received disconnect from (\S+?)(?: port \d+)?:\d+: .*$/, host: 1 },
-  { kind: 'closed-by-remote', re: /^Disconnected from (\S+?)(?: port \d+)?$/, host: 1 },
-  { kind: 'closed', re: /^Connection to (\S+) closed\.$/, host: 1 },
+  { reason: 'host-key-changed', re: /^@+\s+WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!\s+@+$/ },
+  { reason: 'host-key-changed', re: /^Host key for (\S+) has changed and you have requested strict checking\.$/, host: 1 },
+  { reason: 'host-key-unknown', re: /^No \S+ host key is known for (\S+) and you have requested strict checking\.$/, host: 1 },
+  { reason: 'host-key-unknown', re: /^Host key verification failed\.$/ },
+  { reason: 'permission-denied', re: /^(?:(\S+): )?Permission denied \([a-z0-9@.,-]+\)\.$/, host: 1 },
+  { reason: 'name-not-resolved', re: /^ssh: Could not resolve hostname (\S+): .+$/, host: 1 },
+  { reason: 'connection-refused', re: /^ssh: connect to host (\S+) port \d+: Connection refused$/, host: 1 },
+  { reason: 'no-route', re: /^ssh: connect to host (\S+) port \d+: No route to host$/, host: 1 },
+  { reason: 'host-unreachable', re: /^ssh: connect to host (\S+) port \d+: (?:Network is unreachable|Host is down|Host is unreachable)$/, host: 1 },
+  { reason: 'connect-timeout', re: /^ssh: connect to host (\S+) port \d+: (?:Connection|Operation) timed out$/, host: 1 },
+  { reason: 'connect-timeout', re: /^Connection timed out during banner exchange$/ },
+  { reason: 'connect-timeout', re: /^Connection to (\S+) port \d+ timed out$/, host: 1 },
+  { reason: 'timeout', re: /^Timeout, server (\S+) not responding\.$/, host: 1 },
+  { reason: 'broken-pipe', re: /^Write failed: Broken pipe$/ },
+  { reason: 'broken-pipe', re: /^(?:[a-z]+_[a-z_]+: )+(?:send disconnect: |Connection to (\S+) port \d+: )?Broken pipe$/, host: 1 },
+  { reason: 'connection-reset', re: /^Connection reset by (\S+?)(?: port \d+)?$/, host: 1 },
+  { reason: 'connection-reset', re: /^(?:[a-z]+_[a-z_]+: )*(?:read: |write: |send disconnect: |Connection to (\S+) port \d+: )?Connection reset by peer$/, host: 1 },
+  { reason: 'closed-by-remote', re: /^Connection to (\S+) closed by remote host\.$/, host: 1 },
+  { reason: 'closed-by-remote', re: /^(?:[a-z]+_[a-z_]+: )+Connection closed by remote host$/ },
+  { reason: 'closed-by-remote', re: /^Connection closed by (\S+?)(?: port \d+)?$/, host: 1 },
+  { reason: 'closed-by-remote', re: /^Received disconnect from (\S+?)(?: port \d+)?:\d+: .*$/, host: 1 },
+  { reason: 'closed-by-remote', re: /^Disconnected from (\S+?)(?: port \d+)?$/, host: 1 },
+  { reason: 'closed', re: /^Connection to (\S+) closed\.$/, host: 1 },
 ];
 
 /** More specific causes outrank the generic trailers printed after them. */
-const RANK: Readonly<Record<SshEndKind, number>> = {
+const RANK: Readonly<Record<SshEndReason, number>> = {
   'host-key-changed': 9,
   'host-key-unknown': 8,
   'permission-denied': 7,
@@ -131,8 +131,8 @@ function match(line: string): SshEnd | undefined {
     if (m !== null) {
       const host = p.host === undefined ? undefined : m[p.host];
       // `user@host: Permission denied` names the host after the `@`.
-      const h = host !== undefined && p.kind === 'permission-denied' ? host.slice(host.lastIndexOf('@') + 1) : host;
-      return h === undefined || h === '' ? { kind: p.kind, line } : { kind: p.kind, line, host: h };
+      const h = host !== undefined && p.reason === 'permission-denied' ? host.slice(host.lastIndexOf('@') + 1) : host;
+      return h === undefined || h === '' ? { reason: p.reason, line } : { reason: p.reason, line, host: h };
     }
   }
   return undefined;
@@ -142,7 +142,7 @@ function match(line: string): SshEnd | undefined {
  * The reason an ssh session ended, from the tail of its terminal output or
  * stderr; undefined when its last lines say nothing ssh would say.
  */
-export function classifySshEnd(output: string): SshEnd | undefined {
+export function classifySshFailure(output: string): SshEnd | undefined {
   const lines = terminalLines(output.length > TAIL_CHARS ? output.slice(-TAIL_CHARS) : output).slice(-TAIL_LINES);
   let i = lines.length - 1;
   while (i >= 0 && match(lines[i] as string) === undefined) {
@@ -156,7 +156,7 @@ export function classifySshEnd(output: string): SshEnd | undefined {
     if (m === undefined) {
       break;
     }
-    if (best === undefined || RANK[m.kind] > RANK[best.kind] || (RANK[m.kind] === RANK[best.kind] && (m.host !== undefined || best.host === undefined))) {
+    if (best === undefined || RANK[m.reason] > RANK[best.reason] || (RANK[m.reason] === RANK[best.reason] && (m.host !== undefined || best.host === undefined))) {
       best = m;
     }
   }
