@@ -1,3 +1,4 @@
+import { indexConfig, type IndexedConfig } from './indexedConfig';
 import type { Side } from './keywords';
 import { buildModel, type Block, type ConfigModel } from './model';
 import type { Token } from './tokenizer';
@@ -66,30 +67,65 @@ export function includePattern(arg: string, side: Side, ctx: Pick<IncludeContext
  * what OpenSSH would trip over. Never runs anything; only reads files.
  */
 export function checkIncludes(text: string, side: Side, ctx: IncludeContext): IncludeProblem[] {
-  const problems: IncludeProblem[] = [];
-  const model = buildModel(text, side);
-  for (const d of model.blocks.flatMap((b) => b.directives)) {
-    if (d.key !== 'include' || d.line.error !== undefined) {
+  const model = indexConfig(text, side);
+  const loaded = new Map<string, IndexedConfig | undefined>();
+  const load: LoadConfig = (path) => {
+    if (!loaded.has(path)) {
+      const included = ctx.files.read(path);
+      loaded.set(path, included === undefined ? undefined : indexConfig(included, side));
+    }
+    return loaded.get(path);
+  };
+  return includeProblemsIn(model, ctx, load).map((p) => ({
+    kind: p.kind,
+    token: model.scan.toLine(p.line).args[p.arg - (model.scan.argFirst[p.line] as number)] as Token,
+    detail: p.detail,
+  }));
+}
+
+/** Reads and indexes an included file (undefined when it cannot be read); one lint reads each file once. */
+export type LoadConfig = (path: string) => IndexedConfig | undefined;
+
+/** An include problem, located by the line and argument index of the Include in the linted file. */
+export interface IncludeProblemAt {
+  readonly kind: IncludeProblem['kind'];
+  readonly line: number;
+  readonly arg: number;
+  readonly detail: string;
+}
+
+/** {@link checkIncludes} on an indexed file, with included files read through `load`. */
+export function includeProblemsIn(model: IndexedConfig, ctx: IncludeContext, load: LoadConfig): IncludeProblemAt[] {
+  const problems: IncludeProblemAt[] = [];
+  const includeId = model.table.includeId;
+  if (includeId < 0) {
+    return problems;
+  }
+  for (let d = 0; d < model.dirCount; d++) {
+    if (model.dirKw[d] !== includeId || model.hasError(d)) {
       continue;
     }
-    for (const token of d.args) {
-      const pattern = includePattern(token.value, side, ctx);
+    const line = model.dirLine[d] as number;
+    const first = model.argFirst(d);
+    for (let arg = first; arg < first + model.argCount(d); arg++) {
+      const value = model.scan.argValue(arg);
+      const pattern = includePattern(value, model.side, ctx);
       if (pattern === undefined) {
-        problems.push({ kind: 'missing', token, detail: `${token.value} (an environment variable in it is not set)` });
+        problems.push({ kind: 'missing', line, arg, detail: `${value} (an environment variable in it is not set)` });
         continue;
       }
       const matches = ctx.files.glob(pattern);
       if (matches.length === 0) {
         // A glob that matches nothing is fine for OpenSSH; a plain path is worth a note.
         if (!/[*?[]/.test(pattern)) {
-          problems.push({ kind: 'missing', token, detail: pattern });
+          problems.push({ kind: 'missing', line, arg, detail: pattern });
         }
         continue;
       }
       for (const file of matches) {
-        const found = walk(file, side, ctx, [ctx.path], 1);
+        const found = walkIndexed(file, model.side, ctx, load, [ctx.path], 1);
         if (found !== undefined) {
-          problems.push({ kind: found.kind, token, detail: found.detail });
+          problems.push({ kind: found.kind, line, arg, detail: found.detail });
         }
       }
     }
@@ -97,26 +133,27 @@ export function checkIncludes(text: string, side: Side, ctx: IncludeContext): In
   return problems;
 }
 
-function walk(file: string, side: Side, ctx: IncludeContext, chain: readonly string[], depth: number): Pick<IncludeProblem, 'kind' | 'detail'> | undefined {
+function walkIndexed(file: string, side: Side, ctx: IncludeContext, load: LoadConfig, chain: readonly string[], depth: number): Pick<IncludeProblem, 'kind' | 'detail'> | undefined {
   if (chain.includes(file)) {
     return { kind: 'cycle', detail: [...chain, file].join(' → ') };
   }
   if (depth > MAX_INCLUDE_DEPTH) {
     return { kind: 'depth', detail: [...chain, file].join(' → ') };
   }
-  const text = ctx.files.read(file);
-  if (text === undefined) {
+  const model = load(file);
+  if (model === undefined) {
     return { kind: 'unreadable', detail: file };
   }
-  const model = buildModel(text, side);
-  for (const d of model.blocks.flatMap((b) => b.directives)) {
-    if (d.key !== 'include' || d.line.error !== undefined) {
+  const includeId = model.table.includeId;
+  for (let d = 0; d < model.dirCount; d++) {
+    if (includeId < 0 || model.dirKw[d] !== includeId || model.hasError(d)) {
       continue;
     }
-    for (const token of d.args) {
-      const pattern = includePattern(token.value, side, { ...ctx, userFile: ctx.userFile });
+    const first = model.argFirst(d);
+    for (let arg = first; arg < first + model.argCount(d); arg++) {
+      const pattern = includePattern(model.scan.argValue(arg), side, ctx);
       for (const next of pattern === undefined ? [] : ctx.files.glob(pattern)) {
-        const found = walk(next, side, ctx, [...chain, file], depth + 1);
+        const found = walkIndexed(next, side, ctx, load, [...chain, file], depth + 1);
         if (found !== undefined) {
           return found;
         }

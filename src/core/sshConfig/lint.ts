@@ -1,8 +1,11 @@
 import type { Finding, FindingCode, Fix, Severity, SeverityOverride, TextEdit } from './findings';
 import { clientKeyword, clientKeywords, compareOpenSshVersions, isAllowedInMatchIn, serverKeyword, serverKeywords, type KeywordInfo, type Side } from './keywords';
-import { checkIncludes, expandIncludes, type IncludeContext, type IncludeFiles } from './includes';
-import { buildModel, headerRange, hostBlockMatches, matchPattern, sampleHost, type Block, type ConfigModel, type Directive } from './model';
-import type { Line, Range, Token } from './tokenizer';
+import { Evaluation, LiteralNames } from './evaluation';
+import { includeProblemsIn, type IncludeContext, type IncludeFiles } from './includes';
+import { indexConfig, type IndexedConfig } from './indexedConfig';
+import { keywordTable, lowerIn, type KeywordTable } from './keywordTable';
+import { matchPattern, sampleHost } from './model';
+import type { Range } from './tokenizer';
 import { editDistance, formatDuration, parseTime } from './values';
 
 export interface LintOptions {
@@ -56,9 +59,22 @@ const defaultSeverity: Record<FindingCode, Severity> = {
 /** Everything newer than any released OpenSSH, for "assume the newest". */
 const NEWEST = '999';
 
+const CLIENT = keywordTable('client');
+const SERVER = keywordTable('server');
+const idOf = (table: KeywordTable, name: string): number => table.lookup(name, 0, name.length);
+const C_IGNOREUNKNOWN = idOf(CLIENT, 'ignoreunknown');
+const C_IPQOS = idOf(CLIENT, 'ipqos');
+const C_SERVERALIVEINTERVAL = idOf(CLIENT, 'serveraliveinterval');
+const C_SERVERALIVECOUNTMAX = idOf(CLIENT, 'serveralivecountmax');
+const C_TCPKEEPALIVE = idOf(CLIENT, 'tcpkeepalive');
+const C_CONNECTTIMEOUT = idOf(CLIENT, 'connecttimeout');
+const S_CLIENTALIVEINTERVAL = idOf(SERVER, 'clientaliveinterval');
+const S_CLIENTALIVECOUNTMAX = idOf(SERVER, 'clientalivecountmax');
+const S_TCPKEEPALIVE = idOf(SERVER, 'tcpkeepalive');
+
 /** Lints one ssh_config or sshd_config text. Never throws on any input. */
 export function lint(text: string, options: LintOptions): Finding[] {
-  const model = buildModel(text, options.side);
+  const model = indexConfig(text, options.side);
   const ctx = new Context(text, model, options);
   lexical(ctx);
   keywords(ctx);
@@ -68,39 +84,81 @@ export function lint(text: string, options: LintOptions): Finding[] {
   } else {
     serverSemantics(ctx);
   }
-  return ctx.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return ctx.findings.sort(byPosition);
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
 class Context {
   readonly findings: Finding[] = [];
   readonly version: string;
-  /** What OpenSSH evaluates: this file with its includes spliced in (the file alone without include access). */
-  readonly evaluated: ConfigModel;
   /** The caller's include access, with reads and globs remembered for this lint. */
   readonly includes: IncludeContext | undefined;
-  private readonly local = new Set<Directive>();
+  /** Included files, indexed once per lint. */
+  private readonly loaded = new Map<string, IndexedConfig | undefined>();
+  private evaluation: Evaluation | undefined;
+  /** Host blocks of this file by literal name (no negations, not `Host *`-like); shared by shadowed-setting and evaluation. */
+  private names: LiteralNames | undefined;
+  private readonly fixes = new Map<string, Fix>();
+  private indent: string | undefined;
+
   constructor(
     readonly text: string,
-    readonly model: ConfigModel,
+    readonly model: IndexedConfig,
     readonly options: LintOptions,
   ) {
     this.version = options.opensshVersion ?? NEWEST;
     // Checking includes and splicing them in walk the same files: read each once per lint.
     this.includes = options.includes === undefined ? undefined : { ...options.includes, files: cachedFiles(options.includes.files) };
-    this.evaluated = this.includes === undefined ? model : { side: model.side, tokens: model.tokens, blocks: expandIncludes(model, this.includes) };
-    for (const block of model.blocks) {
-      for (const d of block.directives) {
-        this.local.add(d);
-      }
+  }
+
+  readonly load = (path: string): IndexedConfig | undefined => {
+    if (!this.loaded.has(path)) {
+      const text = (this.includes as IncludeContext).files.read(path);
+      this.loaded.set(path, text === undefined ? undefined : indexConfig(text, this.model.side));
     }
+    return this.loaded.get(path);
+  };
+
+  /** What OpenSSH evaluates: this file with its includes spliced in (the file alone without include access). */
+  get evaluated(): Evaluation {
+    if (this.evaluation === undefined) {
+      const model = this.model;
+      const includeId = model.table.includeId;
+      let hasInclude = false;
+      for (let d = 0; d < model.dirCount && includeId >= 0; d++) {
+        if (model.dirKw[d] === includeId) {
+          hasInclude = true;
+          break;
+        }
+      }
+      this.evaluation = this.includes !== undefined && hasInclude ? Evaluation.expand(model, this.includes, this.load) : Evaluation.single(model, this.hostNames);
+    }
+    return this.evaluation;
   }
 
-  /** Whether a directive is in this file (so a finding can point at it). */
-  isLocal(d: Directive): boolean {
-    return this.local.has(d);
+  get hostNames(): LiteralNames {
+    if (this.names === undefined) {
+      const model = this.model;
+      const names = new LiteralNames(model.blockCount);
+      for (let b = 1; b < model.blockCount; b++) {
+        if (model.isHost(b) && !model.isStarHost(b) && !model.hasNegation(b)) {
+          names.add(model, b, b);
+        }
+      }
+      this.names = names;
+    }
+    return this.names;
   }
 
-  report(code: FindingCode, range: Range, message: string, fixes: Fix[] = [], severity: Severity = defaultSeverity[code]): void {
+  /** Whether a directive reference from the evaluation is in this file (so a finding can point at it). */
+  isLocal(ref: number): boolean {
+    return ref >= 0 && ref < this.model.dirCount;
+  }
+
+  report(code: FindingCode, range: Range, message: string, fixes: readonly Fix[] = [], severity: Severity = defaultSeverity[code]): void {
     const override = this.options.rules?.[code];
     if (override === 'off') {
       return;
@@ -109,7 +167,39 @@ class Context {
   }
 
   get eol(): string {
-    return this.model.tokens.eol;
+    return this.model.scan.eol;
+  }
+
+  /** A fix that only depends on the file, built once per lint however many findings offer it. */
+  sharedFix(key: string, build: () => Fix): Fix {
+    let fix = this.fixes.get(key);
+    if (fix === undefined) {
+      fix = build();
+      this.fixes.set(key, fix);
+    }
+    return fix;
+  }
+
+  /** The indentation used for options inside blocks, else four spaces. */
+  get indentation(): string {
+    if (this.indent === undefined) {
+      this.indent = '    ';
+      const { model } = this;
+      const { scan, text } = model;
+      for (let d = model.blockTo[0] as number; d < model.dirCount; d++) {
+        const line = model.dirLine[d] as number;
+        const from = scan.lineStart[line] as number;
+        let i = from;
+        while (i < text.length && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) {
+          i++;
+        }
+        if (i > from) {
+          this.indent = text.slice(from, i);
+          break;
+        }
+      }
+    }
+    return this.indent;
   }
 }
 
@@ -136,73 +226,63 @@ function cachedFiles(files: IncludeFiles): IncludeFiles {
   };
 }
 
-const rangeOf = (tokens: readonly Token[]): Range => ({
-  start: (tokens[0] as Token).range.start,
-  end: (tokens[tokens.length - 1] as Token).range.end,
-});
-
-const directiveRange = (d: Directive): Range => (d.args.length === 0 ? d.keyword.range : { start: d.keyword.range.start, end: rangeOf(d.args).end });
-
 /** The whole line including its line ending: deleting this range removes the line. */
-function wholeLine(line: Line): Range {
-  return line.eol === ''
-    ? { start: { line: line.line, character: 0 }, end: { line: line.line, character: line.text.length } }
-    : { start: { line: line.line, character: 0 }, end: { line: line.line + 1, character: 0 } };
+function wholeLine(model: IndexedConfig, line: number): Range {
+  return model.scan.lineEol[line] === 0
+    ? { start: { line, character: 0 }, end: { line, character: model.scan.lineLength(line) } }
+    : { start: { line, character: 0 }, end: { line: line + 1, character: 0 } };
 }
 
 function replaceFix(title: string, range: Range, newText: string, preferred = true): Fix {
   return { kind: 'edit', title, preferred, edits: [{ range, newText }] };
 }
 
-/** The indentation used for options inside blocks, else four spaces. */
-function indentOf(model: ConfigModel): string {
-  for (const block of model.blocks) {
-    if (block.kind === 'global') {
-      continue;
-    }
-    for (const d of block.directives) {
-      const lead = /^[ \t]*/.exec(d.line.text)?.[0] ?? '';
-      if (lead !== '') {
-        return lead;
-      }
-    }
+/** The first line with a keyword (else the first line), whole: where file-wide findings point. */
+function topRange(model: IndexedConfig): Range {
+  const scan = model.scan;
+  let line = 0;
+  while (line < scan.lineCount && (scan.kwStart[line] as number) < 0) {
+    line++;
   }
-  return '    ';
-}
-
-function* allDirectives(model: ConfigModel): Generator<Directive> {
-  for (const b of model.blocks) {
-    yield* b.directives;
+  if (line === scan.lineCount) {
+    line = 0;
   }
+  return { start: { line, character: 0 }, end: { line, character: scan.lineLength(line) } };
 }
 
 // ---------------------------------------------------------------- lexical
 
 function lexical(ctx: Context): void {
-  const { tokens } = ctx.model;
-  if (tokens.bom) {
-    const first = tokens.lines[0] as Line;
+  const { model } = ctx;
+  const scan = model.scan;
+  if (scan.bom) {
+    const keyword = scan.keyword(0);
+    const end = keyword === undefined ? 1 : (scan.kwEnd[0] as number) - (scan.lineStart[0] as number);
     ctx.report(
       'bom',
-      { start: { line: 0, character: 0 }, end: { line: 0, character: Math.max(1, first.keyword?.range.end.character ?? 1) } },
-      `The file starts with a UTF-8 byte order mark: OpenSSH reads it as part of the first keyword and refuses the whole file ("Bad configuration option: \\357\\273\\277${first.keyword?.value.toLowerCase() ?? ''}").`,
+      { start: { line: 0, character: 0 }, end: { line: 0, character: Math.max(1, end) } },
+      `The file starts with a UTF-8 byte order mark: OpenSSH reads it as part of the first keyword and refuses the whole file ("Bad configuration option: \\357\\273\\277${keyword?.toLowerCase() ?? ''}").`,
       [replaceFix('Remove the byte order mark', { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, '')],
     );
   }
-  for (const line of tokens.lines) {
-    if (line.error !== undefined) {
-      const what = line.error.code === 'invalid-quotes' ? 'an unbalanced quote' : `no value after ${line.keyword?.value ?? 'the keyword'}`;
-      ctx.report('syntax', line.error.range, `${capitalize(what)}: ${sideName(ctx)} refuses the whole file (${line.error.message}).`);
+  for (const line of scan.errorLines) {
+    const error = scan.error(line);
+    if (error !== undefined) {
+      const what = error.code === 'invalid-quotes' ? 'an unbalanced quote' : `no value after ${scan.keyword(line) ?? 'the keyword'}`;
+      ctx.report('syntax', error.range, `${capitalize(what)}: ${sideName(ctx)} refuses the whole file (${error.message}).`);
     }
   }
-  for (const block of ctx.model.blocks) {
-    if (block.kind === 'match' && block.header.error === undefined) {
-      matchSyntax(ctx, block);
+  for (let b = 1; b < model.blockCount; b++) {
+    const header = model.blockHeader[b] as number;
+    if (model.isMatch(b) && scan.errorKind[header] === 0) {
+      matchSyntax(ctx, b);
     }
-    if (block.kind === 'host') {
-      for (const p of block.patterns) {
-        if (p.pattern === '') {
-          ctx.report('syntax', p.token.range, `An empty Host pattern: ${sideName(ctx)} refuses the whole file.`);
+    if (model.isHost(b)) {
+      const first = scan.argFirst[header] as number;
+      for (let a = first; a < first + (scan.argCount[header] as number); a++) {
+        const len = model.argLength(a);
+        if (len === 0 || (len === 1 && model.argChar(a, 0) === 33 /* ! */)) {
+          ctx.report('syntax', scan.argRange(header, a), `An empty Host pattern: ${sideName(ctx)} refuses the whole file.`);
         }
       }
     }
@@ -217,62 +297,85 @@ const knownCriteria: Record<Side, ReadonlySet<string>> = {
 /** Client Match criteria added after OpenSSH 7.0 (release notes). */
 const clientCriterionSince: Readonly<Record<string, string>> = { final: '8.0', localnetwork: '9.4', tagged: '9.4', version: '10.0', sessiontype: '10.0', command: '10.0' };
 
-function matchSyntax(ctx: Context, block: Extract<Block, { kind: 'match' }>): void {
-  const side = ctx.model.side;
-  for (const c of block.criteria) {
+function matchSyntax(ctx: Context, b: number): void {
+  const { model } = ctx;
+  const side = model.side;
+  const header = model.blockHeader[b] as number;
+  const criteria = model.criteria(b);
+  for (const c of criteria) {
     const since = side === 'client' ? clientCriterionSince[c.name] : undefined;
+    const range = model.scan.argRange(header, c.token);
     if (since !== undefined && ctx.options.opensshVersion !== undefined && compareOpenSshVersions(ctx.options.opensshVersion, since) < 0) {
-      ctx.report('syntax', c.token.range, `Match ${c.name} needs OpenSSH ${since} or later; this OpenSSH (${ctx.options.opensshVersion}) refuses the whole file.`);
+      ctx.report('syntax', range, `Match ${c.name} needs OpenSSH ${since} or later; this OpenSSH (${ctx.options.opensshVersion}) refuses the whole file.`);
       continue;
     }
     if (!knownCriteria[side].has(c.name)) {
-      ctx.report('syntax', c.token.range, `Unknown Match criterion "${c.token.value}": ${sideName(ctx)} refuses the whole file. Known: ${[...knownCriteria[side]].join(', ')}.`);
-    } else if (c.arg === undefined && !['all', 'canonical', 'final', 'invalid-user'].includes(c.name)) {
-      ctx.report('syntax', c.token.range, `Match ${c.name} needs an argument: ${sideName(ctx)} refuses the whole file.`);
+      ctx.report('syntax', range, `Unknown Match criterion "${model.scan.argValue(c.token)}": ${sideName(ctx)} refuses the whole file. Known: ${[...knownCriteria[side]].join(', ')}.`);
+    } else if (c.arg === -1 && !['all', 'canonical', 'final', 'invalid-user'].includes(c.name)) {
+      ctx.report('syntax', range, `Match ${c.name} needs an argument: ${sideName(ctx)} refuses the whole file.`);
     }
   }
-  const all = block.criteria.findIndex((c) => c.name === 'all');
-  if (all !== -1 && block.criteria.filter((c) => !['canonical', 'final'].includes(c.name)).length > 1) {
-    ctx.report('syntax', block.criteria[all]?.token.range ?? headerRange(block.header), `"Match all" cannot be combined with other criteria: ${sideName(ctx)} refuses the whole file.`);
+  const all = criteria.findIndex((c) => c.name === 'all');
+  if (all !== -1 && criteria.filter((c) => !['canonical', 'final'].includes(c.name)).length > 1) {
+    const c = criteria[all];
+    ctx.report('syntax', c === undefined ? model.headerRange(header) : model.scan.argRange(header, c.token), `"Match all" cannot be combined with other criteria: ${sideName(ctx)} refuses the whole file.`);
   }
 }
 
 // ---------------------------------------------------------------- keywords
 
+/** Per lint, per keyword id, a version check's answer: 0 not yet known, 1 yes, 2 no. */
+type Memo = Uint8Array;
+
+function remember(memo: Memo, id: number, answer: boolean): boolean {
+  memo[id] = answer ? 1 : 2;
+  return answer;
+}
+
 function keywords(ctx: Context): void {
-  const side = ctx.model.side;
+  const { model } = ctx;
+  const side = model.side;
+  const table = model.table;
+  const version = ctx.options.opensshVersion;
   const ignoreUnknown: string[] = [];
-  for (const block of ctx.model.blocks) {
-    for (const d of block.directives) {
-      if (d.line.error !== undefined) {
+  const tooNew: Memo = new Uint8Array(table.infos.length);
+  const notInMatch: Memo = new Uint8Array(table.infos.length);
+  for (let b = 0; b < model.blockCount; b++) {
+    const inMatch = model.isMatch(b);
+    const to = model.blockTo[b] as number;
+    for (let d = model.blockFrom[b] as number; d < to; d++) {
+      if (model.hasError(d)) {
         continue;
       }
-      if (side === 'client' && d.key === 'ignoreunknown') {
-        ignoreUnknown.push(...d.args.flatMap((a) => a.value.split(',')));
+      const id = model.dirKw[d] as number;
+      if (side === 'client' && id === C_IGNOREUNKNOWN) {
+        const first = model.argFirst(d);
+        for (let a = first; a < first + model.argCount(d); a++) {
+          ignoreUnknown.push(...model.scan.argValue(a).split(','));
+        }
       }
-      if (d.info === undefined) {
+      if (id < 0) {
         unknownKeyword(ctx, d, ignoreUnknown);
         continue;
       }
-      if (ctx.options.opensshVersion !== undefined && d.info.since !== undefined && compareOpenSshVersions(ctx.options.opensshVersion, d.info.since) < 0) {
-        if (!(side === 'client' && ignoreUnknown.some((p) => matchPattern(d.key, p.toLowerCase())))) {
+      const info = table.infos[id] as KeywordInfo;
+      if (version !== undefined && info.since !== undefined && (tooNew[id] === 0 ? remember(tooNew, id, compareOpenSshVersions(version, info.since) < 0) : tooNew[id] === 1)) {
+        if (!(side === 'client' && ignoreUnknown.some((p) => matchPattern(model.key(d), p.toLowerCase())))) {
           ctx.report(
             'unknown-keyword',
-            d.keyword.range,
-            `${d.info.name} needs OpenSSH ${d.info.since} or later; this OpenSSH (${ctx.options.opensshVersion}) does not know it and ${sideName(ctx)} refuses the whole file ("Bad configuration option").` +
-              (side === 'client' ? ` To share this file with older ssh, put "IgnoreUnknown ${d.info.name}" above it.` : ''),
+            model.keywordRange(d),
+            `${info.name} needs OpenSSH ${info.since} or later; this OpenSSH (${version}) does not know it and ${sideName(ctx)} refuses the whole file ("Bad configuration option").` +
+              (side === 'client' ? ` To share this file with older ssh, put "IgnoreUnknown ${info.name}" above it.` : ''),
           );
         }
         continue;
       }
-      legacyKeyword(ctx, d, d.info);
-      value(ctx, d, d.info);
-      if (side === 'server' && block.kind === 'match' && !isAllowedInMatchIn(d.info, ctx.version)) {
-        ctx.report(
-          'not-allowed-in-match',
-          d.keyword.range,
-          `${d.info.name} is not allowed inside a Match block: sshd refuses to start. Move it above the first Match block.`,
-        );
+      if (info.removed !== undefined || info.deprecated !== undefined) {
+        legacyKeyword(ctx, d, info);
+      }
+      value(ctx, d, info);
+      if (side === 'server' && inMatch && (notInMatch[id] === 0 ? remember(notInMatch, id, !isAllowedInMatchIn(info, ctx.version)) : notInMatch[id] === 1)) {
+        ctx.report('not-allowed-in-match', model.keywordRange(d), `${info.name} is not allowed inside a Match block: sshd refuses to start. Move it above the first Match block.`);
       }
     }
   }
@@ -306,16 +409,19 @@ function suggestion(key: string, side: Side): KeywordInfo | undefined {
   return bestDistance <= Math.max(2, Math.floor(key.length / 5)) ? best : undefined;
 }
 
-function unknownKeyword(ctx: Context, d: Directive, ignoreUnknown: readonly string[]): void {
-  const side = ctx.model.side;
-  const other = side === 'client' ? serverKeyword(d.key) : clientKeyword(d.key);
+function unknownKeyword(ctx: Context, d: number, ignoreUnknown: readonly string[]): void {
+  const { model } = ctx;
+  const side = model.side;
+  const key = model.key(d);
+  const range = model.keywordRange(d);
+  const other = side === 'client' ? serverKeyword(key) : clientKeyword(key);
   if (other !== undefined && other.removed === undefined) {
-    const counterpart = (side === 'client' ? clientKeyword : serverKeyword)(sideAwareSpelling(d.key, side));
-    const fixes = counterpart === undefined ? [] : [replaceFix(`Change to ${counterpart.name}`, d.keyword.range, counterpart.name)];
+    const counterpart = (side === 'client' ? clientKeyword : serverKeyword)(sideAwareSpelling(key, side));
+    const fixes = counterpart === undefined ? [] : [replaceFix(`Change to ${counterpart.name}`, range, counterpart.name)];
     if (side === 'client') {
       ctx.report(
         'server-only-keyword',
-        d.keyword.range,
+        range,
         `${other.name} is an sshd_config (server) keyword: in ssh_config it is "Bad configuration option" and ssh refuses to run at all.` +
           (counterpart === undefined ? '' : ` The client's equivalent is ${counterpart.name}.`),
         fixes,
@@ -323,41 +429,41 @@ function unknownKeyword(ctx: Context, d: Directive, ignoreUnknown: readonly stri
     } else {
       ctx.report(
         'client-only-keyword',
-        d.keyword.range,
+        range,
         `${other.name} is an ssh_config (client) keyword: sshd refuses to start with it.` + (counterpart === undefined ? '' : ` The server's equivalent is ${counterpart.name}.`),
         fixes,
       );
     }
     return;
   }
-  if (side === 'client' && ignoreUnknown.some((p) => matchPattern(d.key, p.toLowerCase()))) {
+  if (side === 'client' && ignoreUnknown.some((p) => matchPattern(key, p.toLowerCase()))) {
     return;
   }
-  const guess = suggestion(d.key, side);
+  const guess = suggestion(key, side);
   ctx.report(
     'unknown-keyword',
-    d.keyword.range,
-    `Unknown keyword "${d.keyword.value}": ${sideName(ctx)} refuses the whole file ("Bad configuration option").` + (guess === undefined ? '' : ` Did you mean ${guess.name}?`),
-    guess === undefined ? [] : [replaceFix(`Change to ${guess.name}`, d.keyword.range, guess.name)],
+    range,
+    `Unknown keyword "${model.scan.keyword(model.dirLine[d] as number) ?? ''}": ${sideName(ctx)} refuses the whole file ("Bad configuration option").` + (guess === undefined ? '' : ` Did you mean ${guess.name}?`),
+    guess === undefined ? [] : [replaceFix(`Change to ${guess.name}`, range, guess.name)],
   );
 }
 
-function legacyKeyword(ctx: Context, d: Directive, info: KeywordInfo): void {
+function legacyKeyword(ctx: Context, d: number, info: KeywordInfo): void {
+  const { model } = ctx;
   const replacement = info.removed?.replacement ?? info.deprecated?.replacement ?? info.aliasOf;
-  const replacementInfo = replacement === undefined ? undefined : (ctx.model.side === 'client' ? clientKeyword : serverKeyword)(replacement);
+  const replacementInfo = replacement === undefined ? undefined : (model.side === 'client' ? clientKeyword : serverKeyword)(replacement);
+  const range = model.keywordRange(d);
   if (info.removed !== undefined && (info.removed.since === undefined || compareOpenSshVersions(ctx.version, info.removed.since) >= 0)) {
     ctx.report(
       'deprecated-keyword',
-      d.keyword.range,
+      range,
       `${info.name} no longer does anything${info.removed.since === undefined ? '' : ` (since OpenSSH ${info.removed.since})`}: ${info.removed.note}`,
       replacementInfo === undefined
-        ? [{ kind: 'edit', title: `Remove the ${info.name} line`, preferred: false, edits: [{ range: wholeLine(d.line), newText: '' }] }]
-        : [replaceFix(`Change to ${replacementInfo.name}`, d.keyword.range, replacementInfo.name)],
+        ? [{ kind: 'edit', title: `Remove the ${info.name} line`, preferred: false, edits: [{ range: wholeLine(model, model.dirLine[d] as number), newText: '' }] }]
+        : [replaceFix(`Change to ${replacementInfo.name}`, range, replacementInfo.name)],
     );
   } else if (info.deprecated !== undefined && replacementInfo !== undefined) {
-    ctx.report('deprecated-keyword', d.keyword.range, `${info.name} is an old name: ${info.deprecated.note}`, [
-      replaceFix(`Change to ${replacementInfo.name}`, d.keyword.range, replacementInfo.name),
-    ]);
+    ctx.report('deprecated-keyword', range, `${info.name} is an old name: ${info.deprecated.note}`, [replaceFix(`Change to ${replacementInfo.name}`, range, replacementInfo.name)]);
   }
 }
 
@@ -365,71 +471,186 @@ const singleArgumentTypes = new Set(['yes-no', 'integer', 'time', 'host', 'port'
 /** Keywords whose value is the rest of the line although their type is a word. */
 const restOfLine = new Set(['versionaddendum']);
 
-function value(ctx: Context, d: Directive, info: KeywordInfo): void {
-  if (d.args.length === 0) {
+/** Where an argument's value is: the source span, or the unquoted string. */
+interface ValueSpan {
+  text: string;
+  from: number;
+  to: number;
+}
+
+/** One reusable span: the value checks run for most directives, so they allocate nothing. */
+const span: ValueSpan = { text: '', from: 0, to: 0 };
+
+function valueSpan(model: IndexedConfig, a: number): ValueSpan {
+  const scan = model.scan;
+  const v = scan.argValueIndex[a] as number;
+  if (v < 0) {
+    span.text = model.text;
+    span.from = scan.argStart[a] as number;
+    span.to = scan.argEnd[a] as number;
+  } else {
+    const s = scan.values[v] as string;
+    span.text = s;
+    span.from = 0;
+    span.to = s.length;
+  }
+  return span;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** `/^-?\d+$/`. */
+function isInteger(s: ValueSpan): boolean {
+  let i = s.from;
+  if (i < s.to && s.text.charCodeAt(i) === 45 /* - */) {
+    i++;
+  }
+  if (i >= s.to) {
+    return false;
+  }
+  for (; i < s.to; i++) {
+    if (!isDigit(s.text.charCodeAt(i))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** TIME FORMATS, as values.ts `parseTime` accepts them: `(\d+[smhdwSMHDW]?)+`. */
+function isTime(s: ValueSpan): boolean {
+  if (s.from >= s.to || !isDigit(s.text.charCodeAt(s.from))) {
+    return false;
+  }
+  for (let i = s.from + 1; i < s.to; i++) {
+    const c = s.text.charCodeAt(i);
+    if (isDigit(c)) {
+      continue;
+    }
+    // A unit letter must follow a digit.
+    if ('smhdwSMHDW'.indexOf(String.fromCharCode(c)) === -1 || !isDigit(s.text.charCodeAt(i - 1))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A port number 1–65535 or a service name (`[A-Za-z][A-Za-z0-9_-]*`). */
+function isPort(s: ValueSpan): boolean {
+  const { text, from, to } = s;
+  let digits = true;
+  for (let i = from; i < to; i++) {
+    if (!isDigit(text.charCodeAt(i))) {
+      digits = false;
+      break;
+    }
+  }
+  if (digits && to > from) {
+    let n = 0;
+    for (let i = from; i < to && n <= 65535; i++) {
+      n = n * 10 + (text.charCodeAt(i) - 48);
+    }
+    return n >= 1 && n <= 65535;
+  }
+  if (from >= to) {
+    return false;
+  }
+  const c0 = text.charCodeAt(from) | 32;
+  if (c0 < 97 || c0 > 122) {
+    return false;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const c = text.charCodeAt(i);
+    const l = c | 32;
+    if (!((l >= 97 && l <= 122) || isDigit(c) || c === 95 || c === 45)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function value(ctx: Context, d: number, info: KeywordInfo): void {
+  const { model } = ctx;
+  const count = model.argCount(d);
+  if (count === 0) {
     return;
   }
-  if (singleArgumentTypes.has(info.type) && d.args.length > 1 && !restOfLine.has(info.name.toLowerCase())) {
-    const hash = d.args.find((a) => a.raw.includes('#') && !a.raw.startsWith('#'));
+  const first = model.argFirst(d);
+  if (count > 1 && singleArgumentTypes.has(info.type) && !restOfLine.has(info.name.toLowerCase())) {
+    let hash: string | undefined;
+    for (let a = first; a < first + count && hash === undefined; a++) {
+      const raw = model.scan.argRaw(a);
+      if (raw.includes('#') && !raw.startsWith('#')) {
+        hash = raw;
+      }
+    }
     ctx.report(
       'syntax',
-      rangeOf(d.args.slice(1)),
+      model.argsRange(d, 1),
       `${info.name} takes one value; ${sideName(ctx)} refuses the whole file ("garbage at end of line").` +
-        (hash === undefined ? '' : ` Note: "#" starts a comment only after whitespace, so "${hash.raw}" is part of the value.`),
+        (hash === undefined ? '' : ` Note: "#" starts a comment only after whitespace, so "${hash}" is part of the value.`),
     );
     return;
   }
-  const arg = d.args[0] as Token;
-  const v = arg.value;
-  const lower = v.toLowerCase();
-  const bad = (why: string, fixes: Fix[] = []): void => ctx.report('invalid-value', arg.range, `${why}: ${sideName(ctx)} refuses the whole file.`, fixes);
+  let why: string | undefined;
   switch (info.type) {
     case 'yes-no':
-    case 'enum':
-      if (info.values !== undefined && !info.values.includes(lower)) {
-        bad(`"${v}" is not a valid ${info.name} value (expected ${info.values.join(', ')})`);
-      }
-      break;
-    case 'integer':
-      if (!/^-?\d+$/.test(v)) {
-        bad(`${info.name} takes a whole number, not "${v}"`);
-      }
-      break;
-    case 'time':
-      if (parseTime(v) === undefined && !(info.values ?? []).includes(lower)) {
-        bad(`${info.name} takes a time such as 30, 90s, 10m or 1h30m, not "${v}"`);
-      }
-      break;
-    case 'port': {
-      const n = Number(v);
-      if (/^\d+$/.test(v) ? n < 1 || n > 65535 : !/^[A-Za-z][A-Za-z0-9_-]*$/.test(v)) {
-        bad(`"${v}" is not a port number (1–65535) or service name`);
+    case 'enum': {
+      const s = valueSpan(model, first);
+      if (info.values !== undefined && !lowerIn(s.text, s.from, s.to, info.values)) {
+        why = `"${model.scan.argValue(first)}" is not a valid ${info.name} value (expected ${info.values.join(', ')})`;
       }
       break;
     }
+    case 'integer':
+      if (!isInteger(valueSpan(model, first))) {
+        why = `${info.name} takes a whole number, not "${model.scan.argValue(first)}"`;
+      }
+      break;
+    case 'time': {
+      const s = valueSpan(model, first);
+      if (!isTime(s) && !lowerIn(s.text, s.from, s.to, info.values ?? [])) {
+        why = `${info.name} takes a time such as 30, 90s, 10m or 1h30m, not "${model.scan.argValue(first)}"`;
+      }
+      break;
+    }
+    case 'port':
+      if (!isPort(valueSpan(model, first))) {
+        why = `"${model.scan.argValue(first)}" is not a port number (1–65535) or service name`;
+      }
+      break;
     default:
       break;
+  }
+  if (why !== undefined) {
+    ctx.report('invalid-value', model.scan.argRange(model.dirLine[d] as number, first), `${why}: ${sideName(ctx)} refuses the whole file.`);
   }
 }
 
 function duplicates(ctx: Context): void {
-  for (const block of ctx.model.blocks) {
-    const seen = new Map<string, Directive>();
-    for (const d of block.directives) {
-      if (d.info === undefined || d.info.multi || d.line.error !== undefined) {
+  const { model } = ctx;
+  const size = model.table.infos.length;
+  // Per canonical keyword: the block it was last seen in, and its first directive there.
+  const seenIn = new Int32Array(size).fill(-1);
+  const firstAt = new Int32Array(size);
+  for (let b = 0; b < model.blockCount; b++) {
+    const to = model.blockTo[b] as number;
+    for (let d = model.blockFrom[b] as number; d < to; d++) {
+      const info = model.info(d);
+      if (info === undefined || info.multi || model.hasError(d)) {
         continue;
       }
-      const canonical = (d.info.aliasOf ?? d.info.name).toLowerCase();
-      const first = seen.get(canonical);
-      if (first === undefined) {
-        seen.set(canonical, d);
+      const canonical = model.canonical(d);
+      if (seenIn[canonical] !== b) {
+        seenIn[canonical] = b;
+        firstAt[canonical] = d;
         continue;
       }
+      const firstLine = model.dirLine[firstAt[canonical] as number] as number;
       ctx.report(
         'duplicate-keyword',
-        directiveRange(d),
-        `${d.info.name} is already set on line ${first.line.line + 1} (${first.args.map((a) => a.raw).join(' ')}), and the first value wins: this line is ignored.`,
-        [{ kind: 'edit', title: 'Remove the ignored line', preferred: true, edits: [{ range: wholeLine(d.line), newText: '' }] }],
+        model.directiveRange(d),
+        `${info.name} is already set on line ${firstLine + 1} (${model.argsRaw(firstLine)}), and the first value wins: this line is ignored.`,
+        [{ kind: 'edit', title: 'Remove the ignored line', preferred: true, edits: [{ range: wholeLine(model, model.dirLine[d] as number), newText: '' }] }],
       );
     }
   }
@@ -442,19 +663,21 @@ function includes(ctx: Context): void {
   if (inc === undefined) {
     return;
   }
-  for (const p of checkIncludes(ctx.text, ctx.model.side, inc)) {
+  const scan = ctx.model.scan;
+  for (const p of includeProblemsIn(ctx.model, inc, ctx.load)) {
+    const range = scan.argRange(p.line, p.arg);
     switch (p.kind) {
       case 'missing':
-        ctx.report('include-missing', p.token.range, `Nothing to include: ${p.detail} does not exist, so this line adds nothing.`);
+        ctx.report('include-missing', range, `Nothing to include: ${p.detail} does not exist, so this line adds nothing.`);
         break;
       case 'cycle':
-        ctx.report('include-cycle', p.token.range, `Include loop: ${p.detail}. ${sideName(ctx)} stops at its nesting limit of 16 with an error.`);
+        ctx.report('include-cycle', range, `Include loop: ${p.detail}. ${sideName(ctx)} stops at its nesting limit of 16 with an error.`);
         break;
       case 'depth':
-        ctx.report('include-cycle', p.token.range, `Includes nested deeper than 16 levels (${p.detail}): ${sideName(ctx)} refuses the file.`);
+        ctx.report('include-cycle', range, `Includes nested deeper than 16 levels (${p.detail}): ${sideName(ctx)} refuses the file.`);
         break;
       case 'unreadable':
-        ctx.report('include-missing', p.token.range, `${p.detail} cannot be read: ${sideName(ctx)} stops with "Can't open user config file" and refuses to run.`, [], 'error');
+        ctx.report('include-missing', range, `${p.detail} cannot be read: ${sideName(ctx)} stops with "Can't open user config file" and refuses to run.`, [], 'error');
         break;
     }
   }
@@ -462,195 +685,41 @@ function includes(ctx: Context): void {
 
 // ---------------------------------------------------------------- client semantics
 
-type Applies = 'yes' | 'no' | 'maybe';
-
-/** Whether a block applies to a connection to `host` (the name as typed). Match blocks we cannot decide statically are "maybe". */
-function applies(block: Block, host: string): Applies {
-  const own = appliesOwn(block, host);
-  if (block.outer === undefined || own === 'no') {
-    return own;
-  }
-  const outer = applies(block.outer, host);
-  return outer === 'no' ? 'no' : outer === 'maybe' || own === 'maybe' ? 'maybe' : 'yes';
-}
-
-function appliesOwn(block: Block, host: string): Applies {
-  switch (block.kind) {
-    case 'global':
-      return 'yes';
-    case 'host':
-      return hostBlockMatches(block.patterns, host) ? 'yes' : 'no';
-    case 'match': {
-      let result: Applies = 'yes';
-      for (const c of block.criteria) {
-        let r: Applies;
-        if (c.name === 'all') {
-          r = 'yes';
-        } else if ((c.name === 'host' || c.name === 'originalhost') && c.arg !== undefined) {
-          r = matchPatternList(host, c.arg.value) ? 'yes' : 'no';
-        } else {
-          r = 'maybe';
-        }
-        if (c.negated && r !== 'maybe') {
-          r = r === 'yes' ? 'no' : 'yes';
-        }
-        if (r === 'no') {
-          return 'no';
-        }
-        if (r === 'maybe') {
-          result = 'maybe';
-        }
-      }
-      return result;
-    }
-  }
-}
-
-/** match.c `match_pattern_list`: comma-separated, `!` negates. */
-function matchPatternList(text: string, list: string): boolean {
-  let matched = false;
-  for (const raw of list.split(',')) {
-    const negated = raw.startsWith('!');
-    if (matchPattern(text, negated ? raw.slice(1) : raw)) {
-      if (negated) {
-        return false;
-      }
-      matched = true;
-    }
-  }
-  return matched;
-}
-
-interface Effective {
-  readonly directive: Directive;
-  /** Set by a block that certainly applies (not a Match we cannot evaluate). */
-  readonly certain: boolean;
-}
-
-interface Setter {
-  readonly order: number;
-  readonly block: Block;
-  readonly directive: Directive;
-}
-
-/**
- * Per keyword, the blocks that set it, split so a lookup for one host visits
- * only blocks that could match it: blocks whose Host patterns are all literal
- * names are found by name; everything else (wildcards, negations, Match,
- * global, included sections) is walked in order. Keeps the per-host lookups of
- * a 50,000-host file linear.
- */
-interface KeySetters {
-  readonly general: Setter[];
-  readonly byName: Map<string, Setter[]>;
-}
-
-const setterIndex = new WeakMap<ConfigModel, Map<string, KeySetters>>();
-
-function canonicalKey(d: Directive): string {
-  return d.info?.aliasOf?.toLowerCase() ?? d.key;
-}
-
-const literalOnly = (block: Block): block is Extract<Block, { kind: 'host' }> =>
-  block.kind === 'host' && block.outer === undefined && block.patterns.every((p) => !p.negated && !/[*?]/.test(p.pattern));
-
-function setters(model: ConfigModel, key: string): KeySetters | undefined {
-  let index = setterIndex.get(model);
-  if (index === undefined) {
-    index = new Map();
-    model.blocks.forEach((block, order) => {
-      const seen = new Set<string>();
-      for (const d of block.directives) {
-        if (d.line.error !== undefined) {
-          continue;
-        }
-        const k = canonicalKey(d);
-        if (seen.has(k)) {
-          continue;
-        }
-        seen.add(k);
-        let entry = (index as Map<string, KeySetters>).get(k);
-        if (entry === undefined) {
-          entry = { general: [], byName: new Map() };
-          (index as Map<string, KeySetters>).set(k, entry);
-        }
-        const setter = { order, block, directive: d };
-        if (literalOnly(block)) {
-          for (const p of new Set(block.patterns.map((x) => x.pattern))) {
-            const list = entry.byName.get(p);
-            if (list === undefined) {
-              entry.byName.set(p, [setter]);
-            } else {
-              list.push(setter);
-            }
-          }
-        } else {
-          entry.general.push(setter);
-        }
-      }
-    });
-    setterIndex.set(model, index);
-  }
-  return index.get(key);
-}
-
-/**
- * The first value of `key` for `host`, as ssh's first-value-wins evaluation
- * finds it. Only the blocks that set the key and could match the host are visited.
- */
-function effective(model: ConfigModel, host: string, key: string): Effective | undefined {
-  const entry = setters(model, key);
-  if (entry === undefined) {
-    return undefined;
-  }
-  const named = entry.byName.get(host) ?? [];
-  let maybe: Effective | undefined;
-  let g = 0;
-  let n = 0;
-  while (g < entry.general.length || n < named.length) {
-    const a = entry.general[g];
-    const b = named[n];
-    let next: Setter;
-    if (b === undefined || (a !== undefined && a.order < b.order)) {
-      next = a as Setter;
-      g++;
-    } else {
-      next = b;
-      n++;
-    }
-    const applied = applies(next.block, host);
-    if (applied === 'no') {
-      continue;
-    }
-    if (applied === 'yes') {
-      return { directive: next.directive, certain: maybe === undefined };
-    }
-    maybe ??= { directive: next.directive, certain: false };
-  }
-  return maybe;
-}
-
 /** A host name that no Host block names specifically: what `ssh newhost` gets. */
 const ANY_HOST = 'lifeline-unlisted-host.invalid';
 
-interface HostView {
-  readonly host: string;
-  /** The block this sample stands for; undefined for "any other host". */
-  readonly block: Extract<Block, { kind: 'host' }> | undefined;
-}
-
-function hostViews(model: ConfigModel): HostView[] {
-  const views: HostView[] = [];
-  for (const block of model.blocks) {
-    if (block.kind === 'host') {
-      const host = sampleHost(block.patterns);
-      if (host !== undefined) {
-        views.push({ host, block });
-      }
+/**
+ * The argument holding a host name the block's patterns match, in the common
+ * case that model.ts `sampleHost` would pick it: a first pattern that is a
+ * plain name, in a block without negations. -1 otherwise.
+ */
+function plainSampleArg(model: IndexedConfig, b: number): number {
+  const header = model.blockHeader[b] as number;
+  if (model.hasNegation(b) || (model.scan.argCount[header] as number) === 0) {
+    return -1;
+  }
+  const a = model.scan.argFirst[header] as number;
+  const len = model.argLength(a);
+  for (let k = 0; k < len; k++) {
+    const c = model.argChar(a, k);
+    if (c === 42 || c === 63) {
+      return -1;
     }
   }
-  views.push({ host: ANY_HOST, block: undefined });
-  return views;
+  return len > 0 ? a : -1;
+}
+
+/** Seconds of a keepalive time; a plain number is the common case. */
+function seconds(value: string): number | undefined {
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (!isDigit(c) || i > 9) {
+      return parseTime(value);
+    }
+    n = n * 10 + (c - 48);
+  }
+  return value.length === 0 ? undefined : n;
 }
 
 function clientSemantics(ctx: Context): void {
@@ -660,72 +729,88 @@ function clientSemantics(ctx: Context): void {
   hostNeverMatches(ctx);
   shadowed(ctx);
   ipqos(ctx);
-  const views = hostViews(model);
-  const firstLine = model.tokens.lines.find((l) => l.keyword !== undefined) ?? (model.tokens.lines[0] as Line);
-  const topRange: Range = { start: { line: firstLine.line, character: 0 }, end: { line: firstLine.line, character: firstLine.text.length } };
-  const budgetSeen = new Set<Directive>();
-  const tcpSeen = new Set<Directive>();
+  const top = topRange(model);
+  const budgetSeen = new Set<number>();
+  const tcpSeen = new Set<number>();
+  const firstValue = (ref: number): string | undefined => evaluated.model(ref).firstValue(evaluated.directive(ref));
+  const secondsOf = new Map<number, number>();
   // One finding for "every host not named here" covers the whole file; blocks
   // are reported one by one only when the file's default does have keepalives.
-  const anyLacks = effective(evaluated, ANY_HOST, 'serveraliveinterval') === undefined;
-  for (const view of views) {
-    const interval = effective(evaluated, view.host, 'serveraliveinterval');
-    const seconds = interval === undefined ? 0 : (parseTime(interval.directive.args[0]?.value ?? '') ?? 0);
-    const countD = effective(evaluated, view.host, 'serveralivecountmax');
-    const count = countD === undefined ? 3 : Number(countD.directive.args[0]?.value ?? 3);
-    if (interval === undefined) {
-      if (view.block === undefined || !anyLacks) {
-        const where = view.block === undefined ? 'Hosts not named in this file get' : `${headerText(view.block.header)} gets`;
+  const anyLacks = evaluated.effective(ANY_HOST, C_SERVERALIVEINTERVAL) === -1;
+  const view = (host: string, block: number, group: number): void => {
+    const interval = evaluated.effective(host, C_SERVERALIVEINTERVAL, group);
+    let secs = 0;
+    if (interval !== -1) {
+      let s = secondsOf.get(interval);
+      if (s === undefined) {
+        s = seconds(firstValue(interval) ?? '') ?? 0;
+        secondsOf.set(interval, s);
+      }
+      secs = s;
+    }
+    const countD = evaluated.effective(host, C_SERVERALIVECOUNTMAX, group);
+    const count = countD === -1 ? 3 : Number(firstValue(countD) ?? 3);
+    if (interval === -1) {
+      if (block === -1 || !anyLacks) {
+        const header = model.blockHeader[block] as number;
+        const where = block === -1 ? 'Hosts not named in this file get' : `${model.headerText(header)} gets`;
         ctx.report(
           'keepalive-missing',
-          view.block === undefined ? topRange : headerRange(view.block.header),
+          block === -1 ? top : model.headerRange(header),
           `${where} no ServerAliveInterval: on a dead link an idle ssh waits for hours before it notices (the kernel's TCP keepalive takes over 2 h), and a sleeping laptop wakes to a frozen terminal.`,
           [keepaliveFix(ctx)],
         );
       }
-    } else if (seconds > 0 && Number.isFinite(count) && count > 0 && !budgetSeen.has(interval.directive) && ctx.isLocal(interval.directive)) {
-      budgetSeen.add(interval.directive);
-      const budget = seconds * count;
+    } else if (secs > 0 && Number.isFinite(count) && count > 0 && !budgetSeen.has(interval) && ctx.isLocal(interval)) {
+      budgetSeen.add(interval);
+      const budget = secs * count;
       if (budget < 10 || budget > 600) {
         ctx.report(
           'keepalive-budget',
-          directiveRange(interval.directive),
-          `A dead link is noticed after ≈ ${formatDuration(budget)} (ServerAliveInterval ${seconds} × ServerAliveCountMax ${count}). ` +
+          model.directiveRange(interval),
+          `A dead link is noticed after ≈ ${formatDuration(budget)} (ServerAliveInterval ${secs} × ServerAliveCountMax ${count}). ` +
             (budget < 10 ? 'That is so short that a brief Wi-Fi hiccup or a busy server ends the session.' : 'That is long: a frozen session looks alive for minutes.'),
         );
       }
     }
-    const tcp = effective(evaluated, view.host, 'tcpkeepalive');
-    if (tcp !== undefined && ['no', 'false'].includes(tcp.directive.args[0]?.value.toLowerCase() ?? '') && (interval === undefined || seconds === 0) && !tcpSeen.has(tcp.directive) && ctx.isLocal(tcp.directive)) {
-      tcpSeen.add(tcp.directive);
+    const tcp = evaluated.effective(host, C_TCPKEEPALIVE, group);
+    if (tcp !== -1 && (interval === -1 || secs === 0) && !tcpSeen.has(tcp) && ctx.isLocal(tcp) && ['no', 'false'].includes(firstValue(tcp)?.toLowerCase() ?? '')) {
+      tcpSeen.add(tcp);
       ctx.report(
         'tcpkeepalive-off-no-alive',
-        directiveRange(tcp.directive),
-        `TCPKeepAlive no without ServerAliveInterval${view.block === undefined ? '' : ` for ${headerText(view.block.header)}`}: nothing ever checks an idle connection, so a dead one is never noticed.`,
+        model.directiveRange(tcp),
+        `TCPKeepAlive no without ServerAliveInterval${block === -1 ? '' : ` for ${model.headerText(model.blockHeader[block] as number)}`}: nothing ever checks an idle connection, so a dead one is never noticed.`,
         [keepaliveFix(ctx)],
       );
     }
+  };
+  for (let b = 1; b < model.blockCount; b++) {
+    if (model.isHost(b)) {
+      const a = plainSampleArg(model, b);
+      const host = a === -1 ? sampleHost(model.hostPatterns(b)) : model.scan.argValue(a);
+      if (host !== undefined) {
+        view(host, b, (a === -1 ? undefined : evaluated.localGroup(a)) ?? evaluated.hostGroup(host));
+      }
+    }
   }
-  const timeout = effective(evaluated, ANY_HOST, 'connecttimeout');
-  if (timeout === undefined) {
+  view(ANY_HOST, -1, evaluated.hostGroup(ANY_HOST));
+  if (evaluated.effective(ANY_HOST, C_CONNECTTIMEOUT) === -1) {
     ctx.report(
       'connecttimeout-missing',
-      topRange,
+      top,
       'No ConnectTimeout for hosts not named in this file: connecting to an unreachable host waits for the kernel (about 2 min on Linux) before failing.',
       [trailingHostStarFix(ctx, 'Add ConnectTimeout to a trailing "Host *" block', [['ConnectTimeout', recommended.connectTimeout]])],
     );
   }
 }
 
-function headerText(line: Line): string {
-  return [line.keyword?.value ?? '', ...line.args.map((a) => a.raw)].join(' ');
-}
-
 function keepaliveFix(ctx: Context): Fix {
-  return trailingHostStarFix(ctx, `Add ServerAliveInterval ${recommended.serverAliveInterval} and ServerAliveCountMax ${recommended.serverAliveCountMax} to a trailing "Host *" block`, [
-    ['ServerAliveInterval', recommended.serverAliveInterval],
-    ['ServerAliveCountMax', recommended.serverAliveCountMax],
-  ]);
+  return ctx.sharedFix('keepalive', () =>
+    trailingHostStarFix(ctx, `Add ServerAliveInterval ${recommended.serverAliveInterval} and ServerAliveCountMax ${recommended.serverAliveCountMax} to a trailing "Host *" block`, [
+      ['ServerAliveInterval', recommended.serverAliveInterval],
+      ['ServerAliveCountMax', recommended.serverAliveCountMax],
+    ]),
+  );
 }
 
 /**
@@ -735,31 +820,43 @@ function keepaliveFix(ctx: Context): Fix {
  */
 function trailingHostStarFix(ctx: Context, title: string, options: readonly (readonly [string, string])[]): Fix {
   const { model } = ctx;
+  const scan = model.scan;
   const eol = ctx.eol;
-  const indent = indentOf(model);
-  const last = model.blocks[model.blocks.length - 1] as Block;
-  const lines = model.tokens.lines;
-  const lastLine = lines[lines.length - 1] as Line;
-  const endOfFile = { line: lastLine.line, character: lastLine.text.length };
-  if (last.kind === 'host' && last.patterns.length === 1 && last.patterns[0]?.pattern === '*' && !last.patterns[0].negated) {
-    const missing = options.filter(([k]) => !last.directives.some((d) => d.key === k.toLowerCase() && d.line.error === undefined));
-    const anchor = last.directives[last.directives.length - 1]?.line ?? last.header;
-    const at = { line: anchor.line, character: anchor.text.length };
+  const indent = ctx.indentation;
+  const last = model.blockCount - 1;
+  const lastLine = scan.lineCount - 1;
+  const lastLength = scan.lineLength(lastLine);
+  const endOfFile = { line: lastLine, character: lastLength };
+  const patterns = model.isHost(last) ? model.hostPatterns(last) : [];
+  if (patterns.length === 1 && patterns[0]?.pattern === '*' && !patterns[0].negated) {
+    const from = model.blockFrom[last] as number;
+    const to = model.blockTo[last] as number;
+    const missing = options.filter(([k]) => {
+      for (let d = from; d < to; d++) {
+        if (model.key(d) === k.toLowerCase() && !model.hasError(d)) {
+          return false;
+        }
+      }
+      return true;
+    });
+    const anchor = to > from ? (model.dirLine[to - 1] as number) : (model.blockHeader[last] as number);
+    const at = { line: anchor, character: scan.lineLength(anchor) };
     const text = missing.map(([k, v]) => `${eol}${indent}${k} ${v}`).join('');
     return { kind: 'edit', title, preferred: true, edits: [{ range: { start: at, end: at }, newText: text }] };
   }
   const body = ['Host *', ...options.map(([k, v]) => `${indent}${k} ${v}`)].join(eol);
-  const empty = lines.every((l) => l.text.trim() === '');
+  // Every line blank (String.prototype.trim's whitespace, as \s matches it).
+  const empty = !/\S/.test(model.text);
   let newText: string;
   if (empty) {
-    newText = body + (model.tokens.finalNewline ? eol : '');
-  } else if (model.tokens.finalNewline) {
+    newText = body + (scan.finalNewline ? eol : '');
+  } else if (scan.finalNewline) {
     // lastLine is the final, empty-after-newline position only when the text ends in EOL.
-    newText = `${lastLine.text.trim() === '' ? '' : eol}${body}${eol}`;
+    newText = `${scan.lineText(lastLine).trim() === '' ? '' : eol}${body}${eol}`;
   } else {
     newText = `${eol}${eol}${body}`;
   }
-  const at = model.tokens.finalNewline && !empty ? { line: lastLine.line + 1, character: 0 } : endOfFile;
+  const at = scan.finalNewline && !empty ? { line: lastLine + 1, character: 0 } : endOfFile;
   const range = empty ? { start: { line: 0, character: 0 }, end: endOfFile } : { start: at, end: at };
   return { kind: 'edit', title, preferred: true, edits: [{ range, newText }] };
 }
@@ -769,146 +866,238 @@ function permissions(ctx: Context): void {
   if (p === undefined || !p.checkedBySsh || (p.mode & 0o022) === 0) {
     return;
   }
-  const first = ctx.model.tokens.lines[0] as Line;
   ctx.report(
     'bad-permissions',
-    { start: { line: 0, character: 0 }, end: { line: 0, character: first.text.length } },
+    { start: { line: 0, character: 0 }, end: { line: 0, character: ctx.model.scan.lineLength(0) } },
     `This file is writable by ${(p.mode & 0o020) !== 0 ? 'its group' : ''}${(p.mode & 0o022) === 0o022 ? ' and ' : ''}${(p.mode & 0o002) !== 0 ? 'others' : ''} (mode ${(p.mode & 0o777).toString(8).padStart(3, '0')}): ssh refuses to run with "Bad owner or permissions".`,
     [{ kind: 'chmod', title: 'Make the file private (chmod 600)', preferred: true, mode: 0o600 }],
   );
 }
 
 function hostNeverMatches(ctx: Context): void {
-  for (const block of ctx.model.blocks) {
-    if (block.kind === 'host' && block.patterns.length > 0 && block.patterns.every((p) => p.negated)) {
+  const { model } = ctx;
+  const scan = model.scan;
+  for (let b = 1; b < model.blockCount; b++) {
+    if (!model.isHost(b) || !model.hasNegation(b)) {
+      continue;
+    }
+    const patterns = model.hostPatterns(b);
+    if (patterns.length > 0 && patterns.every((p) => p.negated)) {
+      const header = model.blockHeader[b] as number;
+      const at = scan.argRange(header, (patterns[0] as { arg: number }).arg).start;
       ctx.report(
         'host-never-matches',
-        headerRange(block.header),
-        `${headerText(block.header)} has only negated patterns, so it matches no host and its options never apply. Add a positive pattern, e.g. "Host * ${block.patterns.map((p) => p.token.raw).join(' ')}".`,
-        [replaceFix('Add the pattern "*"', { start: block.patterns[0]?.token.range.start as Range['start'], end: block.patterns[0]?.token.range.start as Range['start'] }, '* ', false)],
+        model.headerRange(header),
+        `${model.headerText(header)} has only negated patterns, so it matches no host and its options never apply. Add a positive pattern, e.g. "Host * ${model.argsRaw(header)}".`,
+        [replaceFix('Add the pattern "*"', { start: at, end: at }, '* ', false)],
       );
     }
   }
 }
 
-const isUniversal = (block: Block): boolean =>
-  block.kind === 'global' ||
-  (block.kind === 'match' && block.criteria.length === 1 && block.criteria[0]?.name === 'all' && !block.criteria[0].negated) ||
-  (block.kind === 'host' && block.patterns.every((p) => !p.negated) && block.patterns.some((p) => p.pattern === '*'));
-
-const hasWildcard = (pattern: string): boolean => /[*?]/.test(pattern);
-
-/** Earlier setters of one key that could cover later blocks. */
-interface Cover {
-  /** The first setter in a block that matches every host. */
-  universal?: { block: Block; directive: Directive };
-  /** Setters in Host blocks with wildcard patterns (no negations). */
-  readonly wildcard: { block: Extract<Block, { kind: 'host' }>; directive: Directive }[];
-  /** The first setter per literal pattern (Host blocks without negations). */
-  readonly literal: Map<string, { block: Block; directive: Directive }>;
+/** A block that applies to every host: the top of the file, `Match all`, or a Host block with `*` and no negation. */
+function isUniversal(model: IndexedConfig, b: number): boolean {
+  if (model.isGlobal(b)) {
+    return true;
+  }
+  if (model.isHost(b)) {
+    return model.isStarHost(b);
+  }
+  const criteria = model.criteria(b);
+  return criteria.length === 1 && criteria[0]?.name === 'all' && !criteria[0].negated;
 }
+
+const hasWildcard = (pattern: string): boolean => pattern.includes('*') || pattern.includes('?');
 
 /**
  * A value that can never take effect: an earlier block that applies to every
  * host this block matches already set the same keyword (the "Host * first"
- * trap). Linear in the file: per keyword, earlier setters are indexed by how
- * they could cover a later block.
+ * trap). Linear in the file: per keyword, the first universal setter and the
+ * wildcard setters are kept; literal names are looked up in one index of the
+ * Host blocks by name, and only for blocks that share a name with an earlier one.
  */
 function shadowed(ctx: Context): void {
-  const covers = new Map<string, Cover>();
-  const coverOf = (key: string): Cover => {
-    let c = covers.get(key);
-    if (c === undefined) {
-      c = { wildcard: [], literal: new Map() };
-      covers.set(key, c);
-    }
-    return c;
-  };
-  const findCover = (cover: Cover, later: Block): { block: Block; directive: Directive } | undefined => {
-    if (cover.universal !== undefined) {
-      return cover.universal;
-    }
-    if (later.kind !== 'host') {
-      return undefined;
-    }
-    let found: { block: Block; directive: Directive } | undefined;
-    for (const lp of later.patterns) {
-      if (lp.negated) {
+  const { model } = ctx;
+  const size = model.table.infos.length;
+  // Per canonical keyword: the first setter in a block matching every host (block, directive).
+  const universalBlock = new Int32Array(size).fill(-1);
+  const universalDirective = new Int32Array(size);
+  // Per canonical keyword: setters in Host blocks with wildcard patterns and no negation, as [block, directive] pairs.
+  const wildcard = new Map<number, number[]>();
+  // Per canonical keyword: the block in which it was last seen (the first setter per block counts).
+  const seenIn = new Int32Array(size).fill(-1);
+  const names = ctx.hostNames;
+  const here: number[] = [];
+  for (let b = 0; b < model.blockCount; b++) {
+    here.length = 0;
+    const universal = isUniversal(model, b);
+    const host = model.isHost(b);
+    // Whether a positive literal pattern here names an earlier block (in the index: no negation, not universal).
+    let namesake: boolean | undefined;
+    const to = model.blockTo[b] as number;
+    for (let d = model.blockFrom[b] as number; d < to; d++) {
+      const info = model.info(d);
+      if (info === undefined || info.multi || model.hasError(d)) {
         continue;
       }
-      const hit =
-        (hasWildcard(lp.pattern) ? undefined : cover.literal.get(lp.pattern)) ??
-        cover.wildcard.find((w) => w.block.patterns.some((ep) => ep.pattern === lp.pattern || (!hasWildcard(lp.pattern) && matchPattern(lp.pattern, ep.pattern))));
-      if (hit === undefined) {
-        return undefined;
-      }
-      found ??= hit;
-    }
-    return found;
-  };
-  const setHereKeys: string[] = [];
-  const setHereDirectives: Directive[] = [];
-  for (const block of ctx.model.blocks) {
-    setHereKeys.length = 0;
-    setHereDirectives.length = 0;
-    for (const d of block.directives) {
-      if (d.info === undefined || d.info.multi || d.line.error !== undefined) {
-        continue;
-      }
-      const key = canonicalKey(d);
-      if (setHereKeys.includes(key)) {
+      const key = model.canonical(d);
+      if (seenIn[key] === b) {
         continue; // a duplicate within the block: duplicate-keyword's business
       }
-      setHereKeys.push(key);
-      setHereDirectives.push(d);
-      const cover = covers.get(key);
-      const hit = cover === undefined || block.kind === 'global' ? undefined : findCover(cover, block);
-      if (hit !== undefined && d.info !== undefined) {
-        const earlier = hit.block;
-        const where = earlier.kind === 'global' ? 'the top of the file (before any Host block)' : `"${headerText(earlier.header)}" on line ${earlier.header.line + 1}`;
+      seenIn[key] = b;
+      here.push(d);
+      if (b === 0) {
+        continue;
+      }
+      let hitBlock = universalBlock[key] as number;
+      let hitDirective = universalDirective[key] as number;
+      if (hitBlock === -1 && host) {
+        const wild = wildcard.get(key);
+        namesake ??= model.hasLiteral(b) && hasEarlierNamesake(model, names, b);
+        if (wild !== undefined || namesake) {
+          const found = coverOf(model, names, b, key, wild);
+          if (found !== undefined) {
+            [hitBlock, hitDirective] = found;
+          }
+        }
+      }
+      if (hitBlock !== -1) {
+        const header = model.blockHeader[hitBlock] as number;
+        const where = hitBlock === 0 ? 'the top of the file (before any Host block)' : `"${model.headerText(header)}" on line ${header + 1}`;
         ctx.report(
           'shadowed-setting',
-          directiveRange(d),
-          `Never takes effect: ${where} already sets ${d.info.name} (${hit.directive.args.map((a) => a.raw).join(' ')}) for every host this block matches, and ssh uses the first value it finds. Put general defaults such as "Host *" at the end of the file.`,
+          model.directiveRange(d),
+          `Never takes effect: ${where} already sets ${info.name} (${model.argsRaw(model.dirLine[hitDirective] as number)}) for every host this block matches, and ssh uses the first value it finds. Put general defaults such as "Host *" at the end of the file.`,
         );
       }
     }
-    for (let k = 0; k < setHereKeys.length; k++) {
-      const key = setHereKeys[k] as string;
-      const directive = setHereDirectives[k] as Directive;
-      const cover = coverOf(key);
-      if (isUniversal(block)) {
-        cover.universal ??= { block, directive };
-      } else if (block.kind === 'host' && block.patterns.every((p) => !p.negated)) {
-        if (block.patterns.some((p) => hasWildcard(p.pattern))) {
-          cover.wildcard.push({ block, directive });
+    for (const d of here) {
+      const key = model.canonical(d);
+      if (universal) {
+        if (universalBlock[key] === -1) {
+          universalBlock[key] = b;
+          universalDirective[key] = d;
         }
-        for (const p of block.patterns) {
-          if (!hasWildcard(p.pattern) && !cover.literal.has(p.pattern)) {
-            cover.literal.set(p.pattern, { block, directive });
-          }
+      } else if (model.isWildcardHost(b)) {
+        let list = wildcard.get(key);
+        if (list === undefined) {
+          list = [];
+          wildcard.set(key, list);
         }
+        list.push(b, d);
       }
     }
   }
 }
 
-function ipqos(ctx: Context): void {
-  for (const d of allDirectives(ctx.model)) {
-    if (d.key !== 'ipqos' || d.args.length === 0) {
+/** Whether a positive pattern of block `b` without wildcards is a name an earlier indexed block also has. */
+function hasEarlierNamesake(model: IndexedConfig, names: LiteralNames, b: number): boolean {
+  const scan = model.scan;
+  const header = model.blockHeader[b] as number;
+  const first = scan.argFirst[header] as number;
+  for (let a = first; a < first + (scan.argCount[header] as number); a++) {
+    let g = names.groupOfArg(model, a);
+    if (g === -1 && isLiteralName(model, a)) {
+      // A block that is not in the index itself (it has a negation, or is universal).
+      g = names.group(scan.argValue(a));
+    }
+    if (g !== -1 && names.firstBlock(g) < b) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** A positive Host pattern without `*` or `?`. */
+function isLiteralName(model: IndexedConfig, a: number): boolean {
+  const len = model.argLength(a);
+  if (len > 0 && model.argChar(a, 0) === 33 /* ! */) {
+    return false;
+  }
+  for (let k = 0; k < len; k++) {
+    const c = model.argChar(a, k);
+    if (c === 42 || c === 63) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The first directive of block `b` that sets `key` as shadowed-setting counts setters; -1 if none. */
+function firstSetter(model: IndexedConfig, b: number, key: number): number {
+  const to = model.blockTo[b] as number;
+  for (let d = model.blockFrom[b] as number; d < to; d++) {
+    const info = model.info(d);
+    if (info !== undefined && !info.multi && !model.hasError(d) && model.canonical(d) === key) {
+      return d;
+    }
+  }
+  return -1;
+}
+
+/** An earlier Host block that covers every positive pattern of block `b` and sets `key`: [block, directive]. */
+function coverOf(model: IndexedConfig, names: LiteralNames, b: number, key: number, wild: readonly number[] | undefined): [number, number] | undefined {
+  let found: [number, number] | undefined;
+  for (const lp of model.hostPatterns(b)) {
+    if (lp.negated) {
       continue;
     }
-    const legacy = d.args.filter((a) => ['lowdelay', 'throughput', 'reliability'].includes(a.value.toLowerCase()));
+    let hit: [number, number] | undefined;
+    if (!hasWildcard(lp.pattern)) {
+      const named = names.blocks(names.group(lp.pattern));
+      const list = typeof named === 'number' ? [named] : named;
+      for (const e of list) {
+        if (e >= b) {
+          break;
+        }
+        const d = firstSetter(model, e, key);
+        if (d !== -1) {
+          hit = [e, d];
+          break;
+        }
+      }
+    }
+    if (hit === undefined && wild !== undefined) {
+      for (let w = 0; w < wild.length && hit === undefined; w += 2) {
+        const wb = wild[w] as number;
+        if (model.hostPatterns(wb).some((ep) => ep.pattern === lp.pattern || (!hasWildcard(lp.pattern) && matchPattern(lp.pattern, ep.pattern)))) {
+          hit = [wb, wild[w + 1] as number];
+        }
+      }
+    }
+    if (hit === undefined) {
+      return undefined;
+    }
+    found ??= hit;
+  }
+  return found;
+}
+
+function ipqos(ctx: Context): void {
+  const { model } = ctx;
+  for (let d = 0; d < model.dirCount; d++) {
+    if (model.dirKw[d] !== C_IPQOS || model.argCount(d) === 0) {
+      continue;
+    }
+    const first = model.argFirst(d);
+    const legacy: string[] = [];
+    for (let a = first; a < first + model.argCount(d); a++) {
+      const v = model.scan.argValue(a);
+      if (['lowdelay', 'throughput', 'reliability'].includes(v.toLowerCase())) {
+        legacy.push(v);
+      }
+    }
     if (legacy.length === 0) {
       continue;
     }
     const ignored = compareOpenSshVersions(ctx.version, '10.1') >= 0;
+    const range = model.argsRange(d);
     ctx.report(
       'ipqos-deprecated',
-      rangeOf(d.args),
-      `IPQoS ${legacy.map((a) => a.value).join(' ')} uses IPv4 type-of-service names, which OpenSSH 10.1 and later ignore${ignored ? '' : ' (this OpenSSH still honours them)'}. ` +
+      range,
+      `IPQoS ${legacy.join(' ')} uses IPv4 type-of-service names, which OpenSSH 10.1 and later ignore${ignored ? '' : ' (this OpenSSH still honours them)'}. ` +
         'The old advice to set "IPQoS throughput" against broken pipes worked around middleboxes that mishandled DSCP marks; "IPQoS none" sends no marking at all.',
-      [replaceFix('Change to IPQoS none', rangeOf(d.args), 'none')],
+      [replaceFix('Change to IPQoS none', range, 'none')],
       ignored ? 'warning' : 'info',
     );
   }
@@ -917,47 +1106,55 @@ function ipqos(ctx: Context): void {
 // ---------------------------------------------------------------- server semantics
 
 function serverSemantics(ctx: Context): void {
+  const { model } = ctx;
+  const scan = model.scan;
+  const evaluated = ctx.evaluated;
   // Unconditional sections in evaluation order: this file's top and what it includes there.
-  const unconditional = ctx.evaluated.blocks.filter((b) => b.kind === 'global' && b.outer === undefined);
-  const get = (key: string): Directive | undefined => {
-    for (const b of unconditional) {
-      const d = b.directives.find((x) => x.key === key && x.line.error === undefined);
-      if (d !== undefined) {
-        return d;
+  const get = (id: number): number => {
+    for (const e of evaluated.order) {
+      if (evaluated.isUnconditional(e)) {
+        const ref = evaluated.firstWithKeyword(e, id);
+        if (ref !== -1) {
+          return ref;
+        }
       }
     }
-    return undefined;
+    return -1;
   };
-  const interval = get('clientaliveinterval');
-  const count = get('clientalivecountmax');
-  const seconds = interval === undefined ? 0 : (parseTime(interval.args[0]?.value ?? '') ?? 0);
-  const firstMatch = ctx.model.blocks.find((b) => b.kind === 'match');
+  const firstValue = (ref: number): string | undefined => evaluated.model(ref).firstValue(evaluated.directive(ref));
+  const interval = get(S_CLIENTALIVEINTERVAL);
+  const count = get(S_CLIENTALIVECOUNTMAX);
+  const seconds = interval === -1 ? 0 : (parseTime(firstValue(interval) ?? '') ?? 0);
+  let firstMatch = -1;
+  for (let b = 1; b < model.blockCount && firstMatch === -1; b++) {
+    if (model.isMatch(b)) {
+      firstMatch = b;
+    }
+  }
   // A value set in an included file is the user's choice there; nothing here to point at or fix.
-  if (seconds === 0 && (interval === undefined || ctx.isLocal(interval))) {
-    const lines = ctx.model.tokens.lines;
-    const firstLine = lines.find((l) => l.keyword !== undefined) ?? (lines[0] as Line);
+  if (seconds === 0 && (interval === -1 || ctx.isLocal(interval))) {
     const edits: TextEdit[] = [];
-    const text = `ClientAliveInterval ${recommended.clientAliveInterval}${ctx.eol}` + (count === undefined ? `ClientAliveCountMax ${recommended.clientAliveCountMax}${ctx.eol}` : '');
-    if (interval !== undefined) {
-      edits.push({ range: rangeOf(interval.args), newText: recommended.clientAliveInterval });
-    } else if (firstMatch !== undefined && firstMatch.kind === 'match') {
+    const text = `ClientAliveInterval ${recommended.clientAliveInterval}${ctx.eol}` + (count === -1 ? `ClientAliveCountMax ${recommended.clientAliveCountMax}${ctx.eol}` : '');
+    if (interval !== -1) {
+      edits.push({ range: model.argsRange(interval), newText: recommended.clientAliveInterval });
+    } else if (firstMatch !== -1) {
       // Global options must come before the first Match block, or they would be conditional.
-      const at = { line: firstMatch.header.line, character: 0 };
+      const at = { line: model.blockHeader[firstMatch] as number, character: 0 };
       edits.push({ range: { start: at, end: at }, newText: text });
     } else {
-      const last = lines[lines.length - 1] as Line;
-      const at = ctx.model.tokens.finalNewline ? { line: last.line + 1, character: 0 } : { line: last.line, character: last.text.length };
-      edits.push({ range: { start: at, end: at }, newText: ctx.model.tokens.finalNewline ? text : ctx.eol + text.slice(0, -ctx.eol.length) });
+      const last = scan.lineCount - 1;
+      const at = scan.finalNewline ? { line: last + 1, character: 0 } : { line: last, character: scan.lineLength(last) };
+      edits.push({ range: { start: at, end: at }, newText: scan.finalNewline ? text : ctx.eol + text.slice(0, -ctx.eol.length) });
     }
     ctx.report(
       'clientalive-missing',
-      interval === undefined ? { start: { line: firstLine.line, character: 0 }, end: { line: firstLine.line, character: firstLine.text.length } } : directiveRange(interval),
+      interval === -1 ? topRange(model) : model.directiveRange(interval),
       'No ClientAliveInterval: when a client vanishes (laptop asleep, Wi-Fi gone), its session lingers for hours, and a tmux session stays attached to the ghost and sized to it.',
       [
         {
           kind: 'edit',
           title:
-            interval === undefined && count === undefined
+            interval === -1 && count === -1
               ? `Set ClientAliveInterval ${recommended.clientAliveInterval} and ClientAliveCountMax ${recommended.clientAliveCountMax}`
               : `Set ClientAliveInterval ${recommended.clientAliveInterval}`,
           preferred: true,
@@ -966,19 +1163,19 @@ function serverSemantics(ctx: Context): void {
       ],
     );
   }
-  for (const d of allDirectives(ctx.model)) {
-    if (d.key === 'clientalivecountmax' && d.args[0]?.value === '0') {
+  for (let d = 0; d < model.dirCount; d++) {
+    if (model.dirKw[d] === S_CLIENTALIVECOUNTMAX && model.firstValue(d) === '0') {
       ctx.report(
         'clientalive-countmax-zero',
-        directiveRange(d),
+        model.directiveRange(d),
         'ClientAliveCountMax 0 does not drop idle clients: in current sshd it disables disconnection altogether, so dead sessions are never cleaned up. To end idle sessions use ChannelTimeout or UnusedConnectionTimeout (OpenSSH 9.2+).',
-        [replaceFix(`Change to ClientAliveCountMax ${recommended.clientAliveCountMax}`, rangeOf(d.args), recommended.clientAliveCountMax)],
+        [replaceFix(`Change to ClientAliveCountMax ${recommended.clientAliveCountMax}`, model.argsRange(d), recommended.clientAliveCountMax)],
       );
     }
   }
-  const tcp = get('tcpkeepalive');
-  if (tcp !== undefined && ctx.isLocal(tcp) && tcp.args[0]?.value.toLowerCase() === 'no' && seconds === 0) {
-    ctx.report('tcpkeepalive-off-no-alive', directiveRange(tcp), 'TCPKeepAlive no without ClientAliveInterval: nothing ever checks an idle connection, so a dead client is never noticed.');
+  const tcp = get(S_TCPKEEPALIVE);
+  if (tcp !== -1 && ctx.isLocal(tcp) && firstValue(tcp)?.toLowerCase() === 'no' && seconds === 0) {
+    ctx.report('tcpkeepalive-off-no-alive', model.directiveRange(tcp), 'TCPKeepAlive no without ClientAliveInterval: nothing ever checks an idle connection, so a dead client is never noticed.');
   }
 }
 

@@ -128,7 +128,7 @@ export function matchPattern(text: string, pattern: string): boolean {
 }
 
 /** readconf.c `oHost`: a negated match excludes the block; otherwise any positive match includes it. */
-export function hostBlockMatches(patterns: readonly HostPattern[], host: string): boolean {
+export function hostBlockMatches(patterns: readonly Pick<HostPattern, 'pattern' | 'negated'>[], host: string): boolean {
   let matched = false;
   for (const p of patterns) {
     if (matchPattern(host, p.pattern)) {
@@ -152,7 +152,7 @@ export function headerRange(line: Line): Range {
  * "a host of this block": the first positive pattern with wildcards filled in,
  * checked against the negations. Undefined when no such name is found.
  */
-export function sampleHost(patterns: readonly HostPattern[]): string | undefined {
+export function sampleHost(patterns: readonly Pick<HostPattern, 'pattern' | 'negated'>[]): string | undefined {
   for (const p of patterns) {
     if (p.negated) {
       continue;
