@@ -4,6 +4,7 @@
  * evaluation of the config files (untrusted: nothing is ever spawned).
  */
 import { existsSync, statSync } from 'node:fs';
+import { readlink } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { commandLineUserAndPort, isValidCommandLineHost, parseSshArgs, type SshInvocation } from '../core/sshArgs/parse';
@@ -214,6 +215,15 @@ async function resolveUncached(inv: SshInvocation, sources: readonly ConfigSourc
       return { error: { reason: 'invalid-destination', message: 'no destination ssh would accept' } };
     case 'failed':
       return { error: { reason: 'ssh-refused', message: result.message } };
+  }
+}
+
+/** A process's working directory (Linux `/proc/<pid>/cwd`), for its relative `-F`/`-i`; undefined when unreadable. */
+export async function readProcessCwd(pid: number, procRoot = '/proc'): Promise<string | undefined> {
+  try {
+    return await readlink(`${procRoot}/${pid}/cwd`);
+  } catch {
+    return undefined;
   }
 }
 

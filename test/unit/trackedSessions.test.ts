@@ -37,6 +37,17 @@ describe('session book', () => {
     assert.equal(ended[0]?.endedAt, 5000);
   });
 
+  it('links a session the scan found just before the execution’s start event arrived', () => {
+    const book = new SessionBook(true, classify);
+    book.scan(terminal, scanOf(proc(200, SHELL, 'ssh prod')), 1000);
+    book.executionStarted(terminal, 11, typedSshCommand('ssh prod'), line('ssh prod'), 1100);
+    const { ended, created } = book.executionEnded(terminal, 11, 0, '', 2000);
+    assert.equal(created.length, 0, 'no second record');
+    assert.equal(ended[0]?.id, '200@200');
+    assert.equal(ended[0]?.exitCode, 0);
+    assert.equal(ended[0]?.commandLine?.value, 'ssh prod');
+  });
+
   it('makes a session of a typed ssh that failed before any scan saw it, with the classified failure', () => {
     const book = new SessionBook(true, classify);
     book.executionStarted(terminal, 8, typedSshCommand('ssh -p 1 127.0.0.1'), line('ssh -p 1 127.0.0.1'), 1000);

@@ -152,6 +152,9 @@ interface Entry {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** How far before its execution's start event a scanned ssh may have started and still belong to it. */
+const LINK_WINDOW_MS = 5_000;
+
 /**
  * The merged record of every session seen in the terminals.
  *
@@ -257,7 +260,20 @@ export class SessionBook {
   executionStarted(terminal: TerminalRef, key: number, typed: TypedCommand | undefined, commandLine: { value: string; confidence: CommandLineConfidence }, now: number): TrackedSession | undefined {
     const execution: Execution = { key, terminal: terminal.key, typed, commandLine, startedAt: now, sessions: new Set() };
     this.executions.set(key, execution);
-    if (typed === undefined || this.processScanning) {
+    if (typed === undefined) {
+      return undefined;
+    }
+    if (this.processScanning) {
+      // A scan may have found the ssh before this event arrived: link the newest such session.
+      const alias = typed.invocation.destination?.host;
+      const recent = this.ofTerminal(terminal.key)
+        .filter((s) => s.state === 'running' && s.seenBy.processTable && !s.seenBy.shellIntegration && s.alias === alias && s.startedAt >= now - LINK_WINDOW_MS)
+        .pop();
+      if (recent !== undefined) {
+        execution.sessions.add(recent.id);
+        const entry = this.entries.get(recent.id) as Entry;
+        entry.session = { ...recent, startedAt: Math.min(recent.startedAt, now), seenBy: { processTable: true, shellIntegration: true }, commandLine };
+      }
       return undefined;
     }
     const session = this.fromShellIntegration(terminal, execution, 'running', now);

@@ -11,6 +11,7 @@ import type { SuiteSummary, TestConfig } from '../testConfig';
 import { activationSuite } from './activation.test';
 import { configDoctorSuite } from './configDoctor.test';
 import { effectiveSuite } from './effective.test';
+import { sessionsSuite } from './sessions.test';
 import { terminalSuite } from './terminal.test';
 import { readTestConfig } from './harness';
 
@@ -35,6 +36,8 @@ export async function run(): Promise<void> {
   // Order matters: activation first, before anything opens an ssh_config file.
   activationSuite();
   terminalSuite();
+  // Constructs its own trackers (trusted and untrusted) and opens its own terminal.
+  sessionsSuite();
   // Writes a test directory under ~/.ssh (and removes it); changes and restores a setting.
   effectiveSuite();
   // Last: it changes workspace settings and file modes (and restores the settings).
