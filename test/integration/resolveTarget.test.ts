@@ -68,6 +68,17 @@ describe('session target resolution', () => {
     }
   });
 
+  it('agrees with ssh -G on the machine’s own files when there is no -F (user file, then the system file and its Includes)', async () => {
+    for (const argv of [['lifeline-default-probe'], ['-p', '2022', 'u@Other.Example']]) {
+      const trusted = ok(await resolveSessionTarget({ sshArgs: argv }, base));
+      const own = ok(await resolveSessionTarget({ sshArgs: argv }, { ...base, trusted: false }));
+      assert.equal(own.source, 'own');
+      for (const key of EVALUATED_KEYS) {
+        assert.deepEqual(own.options.get(key), trusted.options.get(key), `${key} for ${argv.join(' ')}`);
+      }
+    }
+  });
+
   it('never runs Match exec when untrusted, and says it did not', async () => {
     const marker = join(dir, 'exec-ran');
     const config = join(dir, 'exec.conf');

@@ -39,7 +39,8 @@ export function sessionsSuite(): void {
       const options = { log, cwd: config.repoRoot, scanIntervalSeconds: 0.5 };
       // The test workbench trusts its workspace; the untrusted path is the same tracker told otherwise.
       const trusted = new TerminalTracker({ ...options, trust: { isTrusted: true, onDidGrantWorkspaceTrust: vscode.workspace.onDidGrantWorkspaceTrust } });
-      const untrusted = new TerminalTracker({ ...options, trust: { isTrusted: false, onDidGrantWorkspaceTrust: new vscode.EventEmitter<void>().event } });
+      const neverGranted = new vscode.EventEmitter<void>();
+      const untrusted = new TerminalTracker({ ...options, trust: { isTrusted: false, onDidGrantWorkspaceTrust: neverGranted.event } });
       const terminal = vscode.window.createTerminal({ name: 'sessions', cwd: workspaceRoot() });
       try {
         terminal.show(false);
@@ -96,6 +97,7 @@ export function sessionsSuite(): void {
         terminal.dispose();
         trusted.dispose();
         untrusted.dispose();
+        neverGranted.dispose();
         log.dispose();
       }
     });
