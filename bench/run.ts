@@ -3,11 +3,11 @@
  * "Peers for side-by-side benchmarks"): figures and ratios, never a pass/fail
  * on a time.
  *
- *   npx tsx bench/run.ts [--quick] [SCENARIO...]
+ *   npx tsx bench/run.ts [--quick] [--label NAME] [SCENARIO...]
  *
  * Prints a Markdown report on stdout (progress on stderr) and writes each
  * scenario's figures with the machine they were measured on to
- * bench/results/<date>-<scenario>[-quick].json. Exit status: 0 done, 1 a
+ * bench/results/<date>-<scenario>[-quick][-NAME].json. Exit status: 0 done, 1 a
  * scenario's sanity checks failed (its figures are not trustworthy), 2 usage.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,13 +17,15 @@ import { machineInfo, type MachineInfo } from './lib/machine';
 import type { Scenario } from './lib/scenario';
 import { scenarios } from './scenarios';
 
-const usage = `Usage: npx tsx bench/run.ts [--quick] [SCENARIO...]
+const usage = `Usage: npx tsx bench/run.ts [--quick] [--label NAME] [SCENARIO...]
 
 Runs the benchmark scenarios (all when none is named) and prints a Markdown
-report; results go to bench/results/<date>-<scenario>.json.
+report; results go to bench/results/<date>-<scenario>[-NAME].json.
 
 Options:
   --quick      Fewer sizes and runs: a smoke test that each scenario works
+  --label NAME Add NAME to the results file name ([a-z0-9-]), to tell a run apart
+               from earlier ones of the same day (e.g. before and after a change)
   --list       List the scenarios
   -h, --help   Show this help
 
@@ -33,15 +35,24 @@ ${scenarios.map((s) => `  ${s.name.padEnd(12)} ${s.description}`).join('\n')}
 
 interface Args {
   readonly quick: boolean;
+  readonly label: string | undefined;
   readonly selected: readonly Scenario[];
 }
 
 function parseArgs(argv: readonly string[]): Args | { readonly exit: number; readonly message: string } {
   let quick = false;
+  let label: string | undefined;
   const names: string[] = [];
-  for (const arg of argv) {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
     if (arg === '--quick') {
       quick = true;
+    } else if (arg === '--label' || arg.startsWith('--label=')) {
+      const value = arg === '--label' ? argv[++i] : arg.slice('--label='.length);
+      if (value === undefined || !/^[a-z0-9][a-z0-9-]*$/.test(value)) {
+        return { exit: 2, message: `bench: --label needs a name of lower-case letters, digits and dashes\n\n${usage}` };
+      }
+      label = value;
     } else if (arg === '-h' || arg === '--help') {
       return { exit: 0, message: usage };
     } else if (arg === '--list') {
@@ -56,7 +67,7 @@ function parseArgs(argv: readonly string[]): Args | { readonly exit: number; rea
   if (unknown.length > 0) {
     return { exit: 2, message: `bench: unknown scenario ${unknown.join(', ')}\n\n${usage}` };
   }
-  return { quick, selected: names.length === 0 ? scenarios : scenarios.filter((s) => names.includes(s.name)) };
+  return { quick, label, selected: names.length === 0 ? scenarios : scenarios.filter((s) => names.includes(s.name)) };
 }
 
 /** bench/results/2026-11-21-lint.json, then -2, -3 … so no earlier result is overwritten. */
@@ -99,11 +110,12 @@ async function main(argv: readonly string[]): Promise<number> {
     try {
       const result = await scenario.run({ quick: args.quick, root, tmpDir, log });
       const wallSeconds = (performance.now() - start) / 1000;
-      const path = resultPath(resultsDir, startedAt, `${scenario.name}${args.quick ? '-quick' : ''}`);
+      const path = resultPath(resultsDir, startedAt, `${scenario.name}${args.quick ? '-quick' : ''}${args.label === undefined ? '' : `-${args.label}`}`);
       const record = {
         scenario: scenario.name,
         description: scenario.description,
         quick: args.quick,
+        ...(args.label === undefined ? {} : { label: args.label }),
         startedAt: startedAt.toISOString(),
         wallSeconds,
         machine,
