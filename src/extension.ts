@@ -1,4 +1,6 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { Heartbeat } from './node/heartbeat/heartbeat';
 import { SshdValidator } from './node/sshdValidate';
 import { ConfigCodeActions } from './vscode/codeActions';
 import { CommandIds } from './vscode/commandIds';
@@ -10,7 +12,12 @@ import { KeywordHover } from './vscode/hover';
 import { LocalOpenssh } from './vscode/localOpenssh';
 import { createLog } from './vscode/log';
 import { Settings } from './vscode/settings';
+import { HeartbeatStatus } from './vscode/heartbeatStatus';
+import { registerSessionCommands } from './vscode/sessionCommands';
+import { SessionHealth } from './vscode/sessionHealth';
+import { SessionsView } from './vscode/sessionsView';
 import { SshdValidation } from './vscode/sshdValidation';
+import { TerminalTracker } from './vscode/terminalTracker';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
@@ -37,6 +44,29 @@ export function activate(context: vscode.ExtensionContext): void {
       sshd,
       new SshdValidation({ trust: vscode.workspace, settings, log, checker: sshd }),
       ...EffectiveLens.register({ trust: vscode.workspace, settings, log, cwd: context.extensionPath }),
+    );
+
+    // Sessions and their heartbeat: the tracker scans only while a terminal is open, the heartbeat runs only while an SSH session is.
+    const home = homedir();
+    const tracker = new TerminalTracker({ log, trust: vscode.workspace, cwd: context.extensionPath, scanIntervalSeconds: settings.heartbeat().scanIntervalMs / 1000 });
+    const heartbeat = new Heartbeat({ log: (line) => log.info(line) });
+    const health = new SessionHealth({ tracker, heartbeat, settings, log, trust: vscode.workspace, env: process.env, home });
+    const sessionsView = new SessionsView(health);
+    context.subscriptions.push(
+      tracker,
+      { dispose: () => heartbeat.dispose() },
+      health,
+      sessionsView,
+      vscode.window.registerTreeDataProvider('sshLifeline.sessions', sessionsView),
+      new HeartbeatStatus(health),
+      settings.onDidChange(() => tracker.setScanIntervalSeconds(settings.heartbeat().scanIntervalMs / 1000)),
+      ...registerSessionCommands({
+        health,
+        heartbeat,
+        terminalOf: (id) => vscode.window.terminals.find((t) => tracker.sessionsOf(t).some((s) => s.id === id)),
+        home,
+        log,
+      }),
     );
 
     log.info(`[activate] SSH Lifeline ${String(context.extension.packageJSON.version)} (${context.extensionMode === vscode.ExtensionMode.Production ? 'production' : 'development'}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);

@@ -9,4 +9,14 @@ export const CommandIds = {
   applyFileMode: 'sshLifeline.applyFileMode',
   /** Internal: the effective-values CodeLens; opens the full `ssh -G` output. Arguments: the config file's Uri and the host name. */
   showEffectiveConfig: 'sshLifeline.showEffectiveConfig',
+  /** The status bar's click: a quick pick of SSH sessions and actions. */
+  showSessions: 'sshLifeline.showSessions',
+  /** Opens the user's ~/.ssh/config. */
+  openSshConfig: 'sshLifeline.openSshConfig',
+  /** Internal (sessions view): probe a host again now, e.g. after fixing known_hosts. Argument: the host key. */
+  retryHost: 'sshLifeline.retryHost',
+  /** Internal (sessions view): shows a session's terminal. Argument: the session id. */
+  revealSessionTerminal: 'sshLifeline.revealSessionTerminal',
+  /** Internal, for tests: behave as after a sleep of N seconds. Not in the palette. */
+  simulateWake: 'sshLifeline.simulateWake',
 } as const;

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { checkHeartbeatSettings, defaultHeartbeatSettings, type HeartbeatSettings } from '../core/health/health';
 import { isFindingCode, type FindingCode, type SeverityOverride } from '../core/sshConfig/findings';
+import { matchPattern } from '../core/sshConfig/model';
 
 /** `sshLifeline.lint.*` for one document, validated. */
 export interface LintSettings {
@@ -20,6 +22,17 @@ export interface ProgramCheckSettings {
   readonly sshdValidation: boolean;
 }
 
+/** `sshLifeline.heartbeat.*` and `sshLifeline.sessions.*`, validated (window scope). */
+export interface HeartbeatUserSettings {
+  readonly enabled: boolean;
+  readonly thresholds: HeartbeatSettings;
+  readonly bannerFallback: boolean;
+  readonly bannerSpacingMs: number;
+  /** Per-host overrides, keyed by an ssh-style host pattern (`*.prod`, `db-?`). */
+  readonly hosts: readonly { readonly pattern: string; readonly enabled?: boolean; readonly thresholds: HeartbeatSettings }[];
+  readonly scanIntervalMs: number;
+}
+
 const section = 'sshLifeline.lint';
 const overrides: ReadonlySet<string> = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
 
@@ -31,6 +44,7 @@ const overrides: ReadonlySet<string> = new Set<SeverityOverride>(['error', 'warn
 export class Settings implements vscode.Disposable {
   private readonly snapshots = new Map<string, LintSettings>();
   private programSnapshot: ProgramCheckSettings | undefined;
+  private heartbeatSnapshot: HeartbeatUserSettings | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   /** Fires after a change to `sshLifeline.*`; snapshots read afterwards are fresh. */
@@ -58,6 +72,77 @@ export class Settings implements vscode.Disposable {
       this.programSnapshot = { effectiveValues: config.get<unknown>('effectiveValues') !== false, sshdValidation: config.get<unknown>('sshdValidation') !== false };
     }
     return this.programSnapshot;
+  }
+
+  /** The heartbeat settings (window scope: one snapshot). */
+  heartbeat(): HeartbeatUserSettings {
+    if (this.heartbeatSnapshot === undefined) {
+      this.heartbeatSnapshot = this.readHeartbeat();
+    }
+    return this.heartbeatSnapshot;
+  }
+
+  /** Thresholds and switch for one host alias: the first matching per-host entry over the global values. */
+  heartbeatFor(alias: string): { readonly enabled: boolean; readonly thresholds: HeartbeatSettings } {
+    const hb = this.heartbeat();
+    const entry = hb.hosts.find((h) => h.pattern.split(',').some((p) => matchPattern(alias, p.trim())));
+    return { enabled: hb.enabled && entry?.enabled !== false, thresholds: entry?.thresholds ?? hb.thresholds };
+  }
+
+  private readHeartbeat(): HeartbeatUserSettings {
+    const config = vscode.workspace.getConfiguration('sshLifeline');
+    const seconds = (raw: unknown, fallbackMs: number): number => (typeof raw === 'number' && Number.isFinite(raw) ? raw * 1000 : fallbackMs);
+    const thresholdsFrom = (raw: Record<string, unknown>, base: HeartbeatSettings, where: string): HeartbeatSettings => {
+      const t: HeartbeatSettings = {
+        ...base,
+        intervalMs: seconds(raw['intervalSeconds'], base.intervalMs),
+        degradedAfterMs: seconds(raw['degradedAfterSeconds'], base.degradedAfterMs),
+        downAfterMs: seconds(raw['downAfterSeconds'], base.downAfterMs),
+        slowRttMs: typeof raw['slowRoundTripMs'] === 'number' ? raw['slowRoundTripMs'] : base.slowRttMs,
+      };
+      const problems = checkHeartbeatSettings(t);
+      if (problems.length > 0) {
+        this.log.warn(`[settings] ignoring ${where}: ${problems.join('; ')}`);
+        return base;
+      }
+      return t;
+    };
+    const global = thresholdsFrom(
+      {
+        intervalSeconds: config.get<unknown>('heartbeat.intervalSeconds'),
+        degradedAfterSeconds: config.get<unknown>('heartbeat.degradedAfterSeconds'),
+        downAfterSeconds: config.get<unknown>('heartbeat.downAfterSeconds'),
+        slowRoundTripMs: config.get<unknown>('heartbeat.slowRoundTripMs'),
+      },
+      defaultHeartbeatSettings,
+      'sshLifeline.heartbeat thresholds',
+    );
+    const hosts: { pattern: string; enabled?: boolean; thresholds: HeartbeatSettings }[] = [];
+    const rawHosts = config.get<unknown>('heartbeat.hosts');
+    if (typeof rawHosts === 'object' && rawHosts !== null) {
+      for (const [pattern, value] of Object.entries(rawHosts)) {
+        if (typeof value !== 'object' || value === null || pattern.trim() === '') {
+          this.log.warn(`[settings] ignoring sshLifeline.heartbeat.hosts entry ${JSON.stringify(pattern)}: expected an object`);
+          continue;
+        }
+        const v = value as Record<string, unknown>;
+        hosts.push({
+          pattern,
+          ...(typeof v['enabled'] === 'boolean' ? { enabled: v['enabled'] } : {}),
+          thresholds: thresholdsFrom(v, global, `sshLifeline.heartbeat.hosts[${JSON.stringify(pattern)}]`),
+        });
+      }
+    }
+    const banner = config.get<unknown>('heartbeat.bannerIntervalSeconds');
+    const scan = config.get<unknown>('sessions.scanIntervalSeconds');
+    return {
+      enabled: config.get<unknown>('heartbeat.enabled') !== false,
+      thresholds: global,
+      bannerFallback: config.get<unknown>('heartbeat.bannerFallback') !== false,
+      bannerSpacingMs: Math.max(30_000, seconds(banner, 30_000)),
+      hosts,
+      scanIntervalMs: Math.min(60_000, Math.max(500, seconds(scan, 2000))),
+    };
   }
 
   private read(document: Pick<vscode.TextDocument, 'uri' | 'languageId'>): LintSettings {
@@ -89,6 +174,7 @@ export class Settings implements vscode.Disposable {
     if (event.affectsConfiguration('sshLifeline')) {
       this.snapshots.clear();
       this.programSnapshot = undefined;
+      this.heartbeatSnapshot = undefined;
       this.changed.fire();
     }
   }

@@ -25,6 +25,7 @@ const snap = (over: Partial<HealthSnapshot> = {}): HealthSnapshot => ({
   ...over,
 });
 const view = (label: string, s: Partial<HealthSnapshot> = {}, over: Partial<HostView> = {}): HostView => ({
+  key: `u@${label}:22`,
   label,
   snapshot: snap(s),
   probe: 'ssh',

@@ -254,21 +254,35 @@ const onScreenScript = `(() => {
 async function capture(page: Page, request: CaptureRequest): Promise<CaptureResult> {
   // A string, not a function: tsx's transform would wrap a function's inner helpers in `__name`, which the page lacks.
   const onScreen = (): Promise<Omit<CaptureResult, 'screenshotPath'>> => page.evaluate(onScreenScript);
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + Math.min(request.timeoutMs ?? 10_000, 60_000);
+  const match = request.statusbarMatch === undefined ? undefined : new RegExp(request.statusbarMatch);
+  const wanted = (seen: Omit<CaptureResult, 'screenshotPath'>): boolean =>
+    (request.activeTab === undefined || seen.activeTab === request.activeTab) &&
+    (request.statusbarText === undefined || seen.statusbarTexts.includes(request.statusbarText)) &&
+    (match === undefined || seen.statusbarTexts.some((t) => match.test(t)));
   let seen = await onScreen();
-  while (
-    ((request.activeTab !== undefined && seen.activeTab !== request.activeTab) ||
-      (request.statusbarText !== undefined && !seen.statusbarTexts.includes(request.statusbarText))) &&
-    Date.now() < deadline
-  ) {
+  while (!wanted(seen) && Date.now() < deadline) {
     await sleep(200);
     seen = await onScreen();
+  }
+  let hoverText: string | undefined;
+  if (request.hoverStatusbar !== undefined) {
+    const hoverMatch = new RegExp(request.hoverStatusbar);
+    const item = page.locator('.statusbar .statusbar-item').filter({ hasText: hoverMatch }).first();
+    await item.hover({ timeout: 10_000 });
+    const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: /\S/ }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    hoverText = (await hover.innerText()).trim();
   }
   await sleep(500); // let the terminal and editor finish painting
   const screenshotPath = path.join(resultsDir, `${request.name.replace(/[^\w.-]/g, '_')}.png`);
   await page.screenshot({ path: screenshotPath, timeout: 15_000 });
   say(`  screenshot: ${path.relative(repoRoot, screenshotPath)}`);
-  return { screenshotPath, ...seen };
+  if (request.hoverStatusbar !== undefined) {
+    // Move away so the hover does not cover the next screenshot.
+    await page.mouse.move(0, 0);
+  }
+  return { screenshotPath, ...seen, ...(hoverText === undefined ? {} : { hoverText }) };
 }
 
 main().then(

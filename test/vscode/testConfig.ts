@@ -35,6 +35,12 @@ export interface CaptureRequest {
   readonly activeTab?: string;
   /** Wait (bounded) until some status bar item shows exactly this text. */
   readonly statusbarText?: string;
+  /** Wait (bounded) until some status bar item's text matches this regular expression (source). */
+  readonly statusbarMatch?: string;
+  /** Hover the status bar item whose text matches this regular expression, and wait for its hover to show. */
+  readonly hoverStatusbar?: string;
+  /** How long to wait for the above (default 10 s, at most 60 s). */
+  readonly timeoutMs?: number;
 }
 
 /** What the runner's `POST /capture` answers: what a person would see. */
@@ -42,6 +48,8 @@ export interface CaptureResult {
   readonly screenshotPath: string;
   readonly activeTab: string | undefined;
   readonly statusbarTexts: readonly string[];
+  /** The text of the hover shown, when one was asked for. */
+  readonly hoverText?: string;
 }
 
 /** The suites' summary, written next to {@link TestConfig.resultsFile} as `<resultsFile>.json`. */

@@ -14,6 +14,8 @@ export type ProbeMode = 'ssh' | 'banner' | 'stopped-untrusted' | 'unsupported' |
 
 /** One host as the views show it. */
 export interface HostView {
+  /** Identifies the probed host (user, address, port, jump); several aliases may share one. */
+  readonly key: string;
   /** The alias as typed after `ssh`. */
   readonly label: string;
   readonly snapshot: HealthSnapshot;
@@ -177,7 +179,7 @@ export function tooltipMarkdown(views: readonly HostView[], monoNow: number, com
     if (s.lastContact !== undefined) {
       rows.push(`last contact ${formatDuration(monoNow - s.lastContact)} ago`);
     }
-    if (s.history.length > 0) {
+    if (s.history.length >= 3) {
       rows.push(`\`${sparkline(s.history)}\``);
     }
     const notices = sshNoticesText(v.sshNotices);

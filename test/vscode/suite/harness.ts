@@ -29,7 +29,7 @@ export async function capture(request: CaptureRequest): Promise<CaptureResult | 
   if (controlUrl === undefined) return undefined;
   const body = JSON.stringify(request);
   return new Promise((resolve, reject) => {
-    const req = http.request(`${controlUrl}/capture`, { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 30_000 }, (res) => {
+    const req = http.request(`${controlUrl}/capture`, { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 30_000 + Math.min(request.timeoutMs ?? 0, 60_000) }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));

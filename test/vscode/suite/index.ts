@@ -11,6 +11,7 @@ import type { SuiteSummary, TestConfig } from '../testConfig';
 import { activationSuite } from './activation.test';
 import { configDoctorSuite } from './configDoctor.test';
 import { effectiveSuite } from './effective.test';
+import { heartbeatSuite } from './heartbeat.test';
 import { sessionsSuite } from './sessions.test';
 import { terminalSuite } from './terminal.test';
 import { readTestConfig } from './harness';
@@ -38,6 +39,7 @@ export async function run(): Promise<void> {
   terminalSuite();
   // Constructs its own trackers (trusted and untrusted) and opens its own terminal.
   sessionsSuite();
+  heartbeatSuite();
   // Writes a test directory under ~/.ssh (and removes it); changes and restores a setting.
   effectiveSuite();
   // Last: it changes workspace settings and file modes (and restores the settings).
