@@ -26,6 +26,7 @@ const provides = {
   make: 'make',
   python3: 'python3',
   ip: 'iproute2',
+  ss: 'iproute2',
   tc: 'iproute2',
   iptables: 'iptables',
   autossh: 'autossh',
@@ -35,8 +36,9 @@ const provides = {
 const base = ['/usr/sbin/sshd', 'ssh', 'ssh-keygen', 'tmux', 'screen', 'ps'];
 const vscodeServer = ['rg', 'g++', 'make', 'python3'];
 const tiers = {
-  integration: base,
-  vscode: [...base, ...vscodeServer, 'chromium'],
+  // ss: the session socket probe's test; iptables: the vscode tier black-holes the fixture's port.
+  integration: [...base, 'ss'],
+  vscode: [...base, ...vscodeServer, 'chromium', 'iptables'],
   faults: [...base, 'ip', 'tc', 'iptables'],
   playground: [...base, ...vscodeServer],
   bench: [...base, 'ip', 'tc', 'iptables', 'autossh', 'mosh'],
