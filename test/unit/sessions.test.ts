@@ -182,6 +182,8 @@ describe('ssh-like commands typed at a prompt', () => {
     assert.equal(t?.program.kind, 'ssh');
     assert.equal(t?.invocation.destination?.host, 'h');
     assert.deepEqual(t?.invocation.command, ['tmux', 'new', '-A', '-s', 'main']);
+    assert.equal(t?.compound, true);
+    assert.equal(typedSshCommand('ssh h')?.compound, false);
   });
 
   it('recognises autossh and mosh, and refuses what is not a session or not ssh', () => {

@@ -63,6 +63,14 @@ describe('session book', () => {
     assert.deepEqual(s?.seenBy, { processTable: false, shellIntegration: true });
   });
 
+  it('does not take the exit code of a compound command line for ssh’s, but still reads the failure', () => {
+    const book = new SessionBook(true, classify);
+    book.executionStarted(terminal, 12, typedSshCommand('ssh -p 1 h; echo done'), line('ssh -p 1 h; echo done'), 1000);
+    const { ended } = book.executionEnded(terminal, 12, 0, 'ssh: connect to host h port 1: Connection refused\ndone\n', 1100);
+    assert.equal(ended[0]?.exitCode, undefined);
+    assert.equal(ended[0]?.failure?.reason, 'connection-refused');
+  });
+
   it('without process scanning, a typed ssh is a running session from the moment it starts', () => {
     const book = new SessionBook(false, undefined);
     const s = book.executionStarted(terminal, 9, typedSshCommand('ssh u@box'), line('ssh u@box'), 1000);

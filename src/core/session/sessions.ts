@@ -328,6 +328,8 @@ export type CommandLineConfidence = 'low' | 'medium' | 'high';
 /** An ssh-like command found in a shell command line. */
 export interface TypedCommand {
   readonly program: SshProgram;
+  /** More follows the ssh on the line (`ssh h; echo done`): the line's exit code is not ssh's. */
+  readonly compound: boolean;
   /** The ssh arguments, as for {@link SshSession.sshArgs}. */
   readonly sshArgs: readonly string[];
   readonly invocation: SshInvocation;
@@ -342,7 +344,8 @@ export interface TypedCommand {
  * (`$(…)`, unbalanced quotes).
  */
 export function typedSshCommand(commandLine: string): TypedCommand | undefined {
-  const words = shellWords(firstSimpleCommand(commandLine));
+  const first = firstSimpleCommand(commandLine);
+  const words = shellWords(first);
   if (words === undefined) {
     return undefined;
   }
@@ -360,7 +363,8 @@ export function typedSshCommand(commandLine: string): TypedCommand | undefined {
   }
   const sshArgs = program.kind === 'autossh' ? autosshToSsh(program.args) : program.kind === 'mosh' ? moshToSsh(program.args, words[i] ?? '') : program.kind === 'et' ? etToSsh(program.args) : program.args;
   const invocation = parseSshArgs(sshArgs);
-  return isSessionInvocation(invocation) ? { program, sshArgs, invocation } : undefined;
+  const compound = commandLine.slice(first.length).trim() !== '';
+  return isSessionInvocation(invocation) ? { program, compound, sshArgs, invocation } : undefined;
 }
 
 /** The text up to the first `;`, `&`, `|` or newline outside quotes. */

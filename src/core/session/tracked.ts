@@ -291,7 +291,9 @@ export class SessionBook {
     if (execution === undefined || execution.typed === undefined) {
       return { ended: [], created: [] };
     }
-    const failure = exitCode !== undefined && exitCode !== 0 ? this.classify?.(output) : undefined;
+    // After `ssh h; echo done` the line's exit code is the last command's, not ssh's.
+    const code = execution.typed.compound ? undefined : exitCode;
+    const failure = code !== 0 ? this.classify?.(output) : undefined;
     const created: TrackedSession[] = [];
     if (execution.sessions.size === 0) {
       const session = this.fromShellIntegration(terminal, execution, 'exited', now);
@@ -304,7 +306,7 @@ export class SessionBook {
       if (entry === undefined) {
         continue;
       }
-      const update: Partial<Mutable<TrackedSession>> = { exitCode, failure, seenBy: { ...entry.session.seenBy, shellIntegration: true } };
+      const update: Partial<Mutable<TrackedSession>> = { exitCode: code, failure, seenBy: { ...entry.session.seenBy, shellIntegration: true } };
       if (entry.session.state === 'running') {
         update.state = 'exited';
         update.endedAt = now;

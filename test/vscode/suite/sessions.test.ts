@@ -41,6 +41,8 @@ export function sessionsSuite(): void {
       const trusted = new TerminalTracker({ ...options, trust: { isTrusted: true, onDidGrantWorkspaceTrust: vscode.workspace.onDidGrantWorkspaceTrust } });
       const neverGranted = new vscode.EventEmitter<void>();
       const untrusted = new TerminalTracker({ ...options, trust: { isTrusted: false, onDidGrantWorkspaceTrust: neverGranted.event } });
+      // Where /proc cannot be read, shell integration alone must do.
+      const shellOnly = new TerminalTracker({ ...options, platform: 'darwin', trust: { isTrusted: true, onDidGrantWorkspaceTrust: vscode.workspace.onDidGrantWorkspaceTrust } });
       const terminal = vscode.window.createTerminal({ name: 'sessions', cwd: workspaceRoot() });
       try {
         terminal.show(false);
@@ -70,6 +72,11 @@ export function sessionsSuite(): void {
           assert.match(s.commandLine?.value ?? '', /^ssh -F /);
         }
         assert.equal(trusted.activeSession()?.id, viaSshG.id, 'the active terminal’s session');
+        const typed = await eventually('the shell-integration-only tracker’s running, resolved session', running(shellOnly));
+        assert.deepEqual(typed.seenBy, { processTable: false, shellIntegration: true });
+        assert.equal(typed.pid, undefined);
+        assert.equal(typed.alias, config.sshHost);
+        assert.equal(typed.target?.port, port);
 
         // Log out of the remote shell: ssh ends normally.
         terminal.sendText('exit');
@@ -81,10 +88,14 @@ export function sessionsSuite(): void {
         assert.equal(ended.failure, undefined);
         assert.ok(ended.endedAt !== undefined && ended.endedAt >= ended.startedAt);
         assert.equal(trusted.activeSession(), undefined, 'no running session left in the active terminal');
+        const typedEnded = await eventually('the shell-integration-only session to end', () => shellOnly.sessions().find((x) => x.id === typed.id && x.state === 'exited'));
+        assert.equal(typedEnded.exitCode, 0);
 
-        // Nothing listens there: ssh fails at once with 255, and says why.
+        // Nothing listens there: ssh fails with 255 and says why. ConnectionAttempts=2 makes ssh wait a
+        // second before its message: VS Code hands extensions only the output it sees after it has parsed
+        // the command's start mark, and a message printed within the same instant can miss that.
         const closed = await closedPort();
-        terminal.sendText(`ssh -F ${shellQuote(config.sshConfigPath)} -p ${closed} ${config.sshHost}`);
+        terminal.sendText(`ssh -F ${shellQuote(config.sshConfigPath)} -o ConnectionAttempts=2 -p ${closed} ${config.sshHost}`);
         const refused = await eventually('the refused ssh to be recorded', () =>
           trusted.sessionsOf(terminal).find((s) => s.id !== viaSshG.id && s.state === 'exited' && s.exitCode !== undefined && s.resolution !== 'pending'),
         );
@@ -93,10 +104,14 @@ export function sessionsSuite(): void {
         assert.match(refused.failure?.line ?? '', new RegExp(`port ${closed}: Connection refused$`));
         assert.equal(refused.commandLinePort, String(closed));
         assert.equal(refused.target?.port, String(closed), 'the command line’s port wins');
+        const typedRefused = await eventually('the shell-integration-only tracker’s refused ssh', () => shellOnly.sessions().find((x) => x.id !== typed.id && x.state === 'exited'));
+        assert.equal(typedRefused.exitCode, 255);
+        assert.equal(typedRefused.failure?.reason, 'connection-refused');
       } finally {
         terminal.dispose();
         trusted.dispose();
         untrusted.dispose();
+        shellOnly.dispose();
         neverGranted.dispose();
         log.dispose();
       }
