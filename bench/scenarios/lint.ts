@@ -378,7 +378,7 @@ function report(plan: Plan, sizes: readonly SizeResult[], floors: Record<'node' 
   return [
     target(sizes).verdict,
     '',
-    'Median (min–max) of the runs shown. Our in-process lint runs in its own process and is timed after 5 untimed calls, once V8 has compiled it (as in ' +
+    'Median (min–max) of the runs shown. Our in-process lint runs in its own process and is timed after untimed calls (at least 5, for at least 1.5 s), once V8 has compiled it (as in ' +
       'an editor that lints on every change); its first, cold call is shown apart. Whole processes are timed after one warm-up run, from spawn to exit with their output read, round-robin with the ' +
       'other tools and the start floors so that load hits all alike. Ratios are ssh -G time / ours: above 1× ours took less time, below 1× longer. ' +
       `"net of process start" is (ssh -G − ssh -V) / (ours CLI − node -e 0). The linter assumes OpenSSH ${version} (the local ssh).`,
