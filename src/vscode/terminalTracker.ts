@@ -57,7 +57,7 @@ export class TerminalTracker implements vscode.Disposable {
   private readonly keys = new WeakMap<vscode.Terminal, number>();
   private readonly open = new Map<number, { terminal: vscode.Terminal; shellPid: number | undefined }>();
   private readonly executionKeys = new WeakMap<vscode.TerminalShellExecution, number>();
-  private readonly outputs = new Map<number, { tail: OutputTail; done: Promise<void> }>();
+  private readonly outputs = new Map<number, { tail: OutputTail; done: Promise<void>; terminal: number }>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly abort = new AbortController();
   private nextKey = 1;
@@ -214,6 +214,11 @@ export class TerminalTracker implements vscode.Disposable {
     }
     this.open.delete(key);
     this.book.terminalClosed(key, Date.now());
+    for (const [execution, output] of this.outputs) {
+      if (output.terminal === key) {
+        this.outputs.delete(execution);
+      }
+    }
     if (this.open.size === 0) {
       this.stopTimer();
     }
@@ -264,7 +269,7 @@ export class TerminalTracker implements vscode.Disposable {
           }
         }
       })().catch(() => undefined);
-      this.outputs.set(key, { tail, done });
+      this.outputs.set(key, { tail, done, terminal: terminalKey });
       this.options.log.info(`[sessions] ssh command in "${event.terminal.name}" (${confidences[commandLine.confidence] ?? 'low'} confidence): ${typed.program.kind} ${typed.sshArgs.join(' ')}`);
     }
     const created = this.book.executionStarted(this.ref(terminalKey, entry), key, typed, { value: commandLine.value, confidence: confidences[commandLine.confidence] ?? 'low' }, Date.now());
