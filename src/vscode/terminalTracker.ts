@@ -70,7 +70,12 @@ export class TerminalTracker implements vscode.Disposable {
   constructor(private readonly options: TerminalTrackerOptions) {
     const platform = options.platform ?? process.platform;
     this.processScanning = platform === 'linux';
-    this.book = new SessionBook(this.processScanning, options.classifyFailure ?? classifySshFailure);
+    // `closed` is an ordinary logout (after `ssh h; echo`, whose exit code is not ssh's), not a failure.
+    const classify = options.classifyFailure ?? ((text: string) => {
+      const end = classifySshFailure(text);
+      return end?.reason === 'closed' ? undefined : end;
+    });
+    this.book = new SessionBook(this.processScanning, classify);
     this.resolver = options.resolver ?? new TargetResolver();
     this.intervalMs = clampInterval(options.scanIntervalSeconds);
     if (!this.processScanning) {
