@@ -131,6 +131,70 @@ function configOptionsOf(options: readonly SshOption[]): { key: string; value: s
   return out;
 }
 
+/** misc.c `hpdelim`: `[address]:port`, `[address]`, or up to the first `:`; undefined when malformed. */
+export function splitHostPort(text: string): { readonly host: string; readonly portText: string | undefined } | undefined {
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close === -1) {
+      return undefined;
+    }
+    const after = text.slice(close + 1);
+    if (after !== '' && !after.startsWith(':')) {
+      return undefined;
+    }
+    return { host: text.slice(1, close), portText: after === '' ? undefined : after.slice(1) };
+  }
+  const colon = text.indexOf(':');
+  return colon === -1 ? { host: text, portText: undefined } : { host: text.slice(0, colon), portText: text.slice(colon + 1) };
+}
+
+/** A port as ssh's `a2port` reads it: 1–65535, digits only; undefined otherwise. */
+function portNumber(text: string): number | undefined {
+  const port = Number(text);
+  return /^\d+$/.test(text) && port >= 1 && port <= 65535 ? port : undefined;
+}
+
+/** One `[user@]host[:port]` or `ssh://[user@]host[:port]` (a ProxyJump hop: readconf.c `parse_jump`, misc.c `parse_user_host_port` / `parse_uri`). */
+export interface UserHostPort {
+  readonly user?: string;
+  readonly host: string;
+  readonly port?: number;
+}
+
+/** Parses a {@link UserHostPort}; undefined when OpenSSH would refuse it (empty user or host, bad port, a path in a URI). */
+export function parseUserHostPort(text: string): UserHostPort | undefined {
+  let rest = text;
+  const uri = /^ssh:\/\//i.test(rest);
+  if (uri) {
+    rest = rest.slice(6).replace(/\/$/, '');
+    if (rest.includes('/')) {
+      return undefined;
+    }
+  }
+  let user: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at !== -1) {
+    user = rest.slice(0, at);
+    rest = rest.slice(at + 1);
+    if (user === '') {
+      return undefined;
+    }
+    if (uri) {
+      // parse_uri: the user part is URL-decoded, and `;` starts connection parameters.
+      user = decodeURIComponent(user.split(';')[0] as string);
+    }
+  }
+  const split = splitHostPort(rest);
+  if (split === undefined || split.host === '') {
+    return undefined;
+  }
+  const port = split.portText === undefined ? undefined : portNumber(split.portText);
+  if (split.portText !== undefined && port === undefined) {
+    return undefined;
+  }
+  return { host: split.host, ...(user === undefined ? {} : { user }), ...(port === undefined ? {} : { port }) };
+}
+
 /** `[user@]host` or `ssh://[user@]host[:port]`; undefined when malformed. */
 export function parseDestination(word: string): Destination | undefined {
   if (word === '') {
@@ -147,33 +211,17 @@ export function parseDestination(word: string): Destination | undefined {
       user = decodeURIComponent(rest.slice(0, at).split(';')[0] as string);
       rest = rest.slice(at + 1);
     }
-    let host: string;
-    let portText: string | undefined;
-    if (rest.startsWith('[')) {
-      const close = rest.indexOf(']');
-      if (close === -1) {
-        return undefined;
-      }
-      host = rest.slice(1, close);
-      const after = rest.slice(close + 1);
-      if (after !== '' && !after.startsWith(':')) {
-        return undefined;
-      }
-      portText = after === '' ? undefined : after.slice(1);
-    } else {
-      const colon = rest.indexOf(':');
-      host = colon === -1 ? rest : rest.slice(0, colon);
-      portText = colon === -1 ? undefined : rest.slice(colon + 1);
+    const split = splitHostPort(rest);
+    if (split === undefined) {
+      return undefined;
     }
+    const { host, portText } = split;
     if (host === '' || rest.includes('/')) {
       return undefined;
     }
-    let port: number | undefined;
-    if (portText !== undefined) {
-      port = Number(portText);
-      if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
-        return undefined;
-      }
+    const port = portText === undefined ? undefined : portNumber(portText);
+    if (portText !== undefined && port === undefined) {
+      return undefined;
     }
     return { host, uri: true, raw: word, ...(user === undefined ? {} : { user }), ...(port === undefined ? {} : { port }) };
   }

@@ -40,6 +40,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SshInvocation, SshOption } from '../sshArgs/parse';
+import { parseUserHostPort } from '../sshArgs/parse';
 import type { EffectiveOptions } from './effective';
 import { expandIncludes, type IncludeFiles } from './includes';
 import { clientKeyword } from './keywords';
@@ -660,61 +661,10 @@ export function matchPatternList(text: string, list: string, dolower: boolean): 
   return got;
 }
 
-/** `[user@]host[:port]` or `ssh://[user@]host[:port]` (misc.c parse_user_host_port / parse_uri). */
+/** One hop, with -1 for "no port" as the jump fields of readconf.c hold it. */
 function parseHop(hop: string): { user: string | undefined; host: string; port: number } | undefined {
-  let rest = hop;
-  let uri = false;
-  if (rest.toLowerCase().startsWith('ssh://')) {
-    uri = true;
-    rest = rest.slice(6);
-    if (rest.endsWith('/')) {
-      rest = rest.slice(0, -1);
-    }
-    if (rest.includes('/')) {
-      return undefined;
-    }
-  }
-  let user: string | undefined;
-  const at = rest.lastIndexOf('@');
-  if (at !== -1) {
-    user = rest.slice(0, at);
-    if (user === '') {
-      return undefined;
-    }
-    if (uri) {
-      user = decodeURIComponent(user.split(';')[0] as string);
-    }
-    rest = rest.slice(at + 1);
-  }
-  let host: string;
-  let portText: string | undefined;
-  if (rest.startsWith('[')) {
-    const close = rest.indexOf(']');
-    if (close === -1) {
-      return undefined;
-    }
-    host = rest.slice(1, close);
-    const after = rest.slice(close + 1);
-    if (after !== '' && !after.startsWith(':')) {
-      return undefined;
-    }
-    portText = after === '' ? undefined : after.slice(1);
-  } else {
-    const colon = rest.indexOf(':');
-    host = colon === -1 ? rest : rest.slice(0, colon);
-    portText = colon === -1 ? undefined : rest.slice(colon + 1);
-  }
-  if (host === '') {
-    return undefined;
-  }
-  let port = -1;
-  if (portText !== undefined && portText !== '') {
-    if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      return undefined;
-    }
-    port = Number(portText);
-  }
-  return { user, host, port };
+  const parsed = parseUserHostPort(hop);
+  return parsed === undefined ? undefined : { user: parsed.user, host: parsed.host, port: parsed.port ?? -1 };
 }
 
 function formatJump(jump: Exclude<Jump, 'none'>): string {
