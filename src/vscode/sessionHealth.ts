@@ -23,7 +23,7 @@ export interface SessionHealthOptions {
   readonly heartbeat: Heartbeat;
   readonly settings: Settings;
   readonly log: vscode.LogOutputChannel;
-  /** `vscode.workspace`: jump hosts are probed through the system ssh only in a trusted workspace. */
+  /** `vscode.workspace`: jump hosts and ProxyCommand hosts are probed through the system ssh only in a trusted workspace. */
   readonly trust: { readonly isTrusted: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly home: string;
@@ -229,8 +229,9 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
         this.options.log.info(`[heartbeat] ${s.alias}: ${registration.message}`);
         continue;
       }
-      if (registration.target.proxyJump !== undefined && !this.options.trust.isTrusted) {
-        const message = 'reached through a jump host, which is probed (through the system ssh) only in a trusted workspace';
+      const carried = registration.target.proxyCommand !== undefined ? 'a ProxyCommand' : registration.target.proxyJump !== undefined ? 'a jump host' : undefined;
+      if (carried !== undefined && !this.options.trust.isTrusted) {
+        const message = `reached through ${carried}, which is probed (through the system ssh) only in a trusted workspace`;
         this.notProbed.set(s.id, message);
         this.options.log.info(`[heartbeat] ${s.alias}: ${message}`);
         continue;

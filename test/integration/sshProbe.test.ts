@@ -298,12 +298,6 @@ describe('ssh2 heartbeat probe (real sshd on 127.0.0.1)', function () {
   });
 
   describe('failures before SSH', () => {
-    it('does not run ProxyCommand: such hosts are unsupported', async () => {
-      const err = await rejection(connectSshProbe(plainTarget(sshd, { proxyCommand: 'touch /tmp/lifeline-should-not-exist' }), { log }));
-      assert.equal(err.reason, 'unsupported');
-      await assert.rejects(stat('/tmp/lifeline-should-not-exist'));
-    });
-
     it('reports a closed port as refused', async () => {
       const port = await freePort();
       const err = await rejection(connectSshProbe(plainTarget(sshd, { port }), { log }));

@@ -4,12 +4,13 @@
  *   `timeout` (ConnectTimeout or the handshake took too long), `closed` (the
  *   server or the network ended the connection), `protocol` (the peer spoke
  *   something else, or the SSH handshake failed);
- * - `proxy`: the system ssh that carries a ProxyJump connection failed;
+ * - `proxy`: the system ssh that carries a ProxyJump or ProxyCommand
+ *   connection failed (its stderr line in the message), e.g. the host refused
+ *   the `-W` forward a ProxyCommand probe needs;
  * - `auth`: no key was accepted (BatchMode: nothing is ever prompted for);
  * - `host-key-unknown`, `host-key-changed`, `host-key-revoked`: known_hosts
  *   does not vouch for the key the server offered; nothing was sent to it;
- * - `unsupported`: this target or this ssh2 version cannot be probed
- *   (ProxyCommand hosts, missing ssh2 internals);
+ * - `unsupported`: this ssh2 version cannot be probed (missing internals);
  * - `aborted`: the caller's AbortSignal fired;
  * - `other`: anything else (the message says what).
  */

@@ -23,7 +23,10 @@ export interface ProbeTarget {
   readonly hostKeyAlias?: string;
   /** As `ssh -G` prints it: a comma list of `[user@]host[:port]` or `ssh://` hops. */
   readonly proxyJump?: string;
-  /** Set when the host is reached through a ProxyCommand (which the probe does not run). */
+  /**
+   * Set when the host is reached through a ProxyCommand. The probe never runs
+   * it: it starts the system ssh for {@link alias}, which does (`proxyCommandCarrier`).
+   */
   readonly proxyCommand?: string;
   /** The `-F` file the options came from, handed to the system ssh that carries jumps. */
   readonly configFile?: string;

@@ -23,9 +23,15 @@ export type Registration =
   | { readonly kind: 'probe'; readonly target: ProbeTarget; readonly registration: HostRegistration }
   | { readonly kind: 'not-probed'; readonly target: ProbeTarget; readonly message: string };
 
-/** The host a probe connection reaches, as one key: sessions to the same place share one probe. */
+/**
+ * The host a probe connection reaches, as one key: sessions to the same place
+ * share one probe. Behind a ProxyCommand the same HostName may be another
+ * machine (a private address behind another bastion), and the probe goes
+ * through the alias's own config: the alias is part of the key.
+ */
 export function hostKeyFor(target: ProbeTarget): string {
-  return `${target.user}@${target.hostName}:${target.port}${target.proxyJump === undefined ? '' : ` via ${target.proxyJump}`}`;
+  const via = target.proxyCommand !== undefined ? ` via ProxyCommand of ${target.alias}` : target.proxyJump !== undefined ? ` via ${target.proxyJump}` : '';
+  return `${target.user}@${target.hostName}:${target.port}${via}`;
 }
 
 function localFacts(): { localUser?: string; uid?: number; localHostName?: string } {
@@ -39,8 +45,10 @@ function localFacts(): { localUser?: string; uid?: number; localHostName?: strin
 
 /**
  * How to watch the host behind one set of effective options: the ssh2
- * keepalive probe, with the banner probe as fallback. Hosts behind a
- * ProxyCommand are not probed: running the command is ssh's business.
+ * keepalive probe, with the banner probe as fallback for direct hosts. Hosts
+ * behind a ProxyCommand are probed through the system ssh, which alone runs
+ * the command (see `connectSshProbe`); callers decide whether that ssh may be
+ * started at all (the editor: only in a trusted workspace).
  */
 export function registrationFor(options: EffectiveOptions, alias: string, o: RegistrationOptions): Registration {
   const authSock = o.env['SSH_AUTH_SOCK'];
@@ -51,17 +59,14 @@ export function registrationFor(options: EffectiveOptions, alias: string, o: Reg
     vars: o.env,
     ...(o.configFile === undefined ? {} : { configFile: o.configFile }),
   });
-  if (target.proxyCommand !== undefined) {
-    return { kind: 'not-probed', target, message: 'reached through a ProxyCommand, which only ssh itself runs: not probed' };
-  }
   const log = o.log;
-  const direct = target.proxyJump === undefined;
+  const direct = target.proxyJump === undefined && target.proxyCommand === undefined;
   const registration: HostRegistration = {
     label: alias,
     settings: o.settings,
     bannerSpacingMs: Math.max(o.bannerSpacingMs ?? BANNER_MIN_SPACING_MS, BANNER_MIN_SPACING_MS),
     connect: (signal) => connectSshProbe(target, { signal, log: (line) => log(`[probe] ${alias}: ${line}`) }),
-    // Through a jump host the banner would be the jump's, not the target's: no fallback there.
+    // Through a jump host or a ProxyCommand the banner would not be the target's: no fallback there.
     ...(o.bannerFallback !== false && direct
       ? {
           banner: async (signal: AbortSignal) => {

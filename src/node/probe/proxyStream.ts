@@ -50,9 +50,14 @@ export class ProxyStream extends Duplex {
     return this.child.pid;
   }
 
+  /** The non-empty lines at the end of what ssh wrote to stderr (at most the last 4 KiB), without line ends. */
+  get stderrLines(): string[] {
+    return this.stderrTail.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  }
+
   /** The last non-empty line ssh wrote to stderr, without its line end. */
   get lastStderrLine(): string | undefined {
-    const lines = this.stderrTail.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    const lines = this.stderrLines;
     return lines[lines.length - 1];
   }
 

@@ -3,7 +3,8 @@
  * `keepalive@openssh.com` global requests, one round trip per beat.
  * Authentication as `ssh -o BatchMode=yes` would (agent, then key files that
  * need no passphrase; never a prompt), host keys checked against the user's
- * known_hosts (never written), ProxyJump carried by the system ssh.
+ * known_hosts (never written), ProxyJump and ProxyCommand carried by the
+ * system ssh (which alone runs a ProxyCommand).
  * When a host is down is not decided here: ssh2's own keepalive stays off.
  */
 import { connect as netConnect, type Socket } from 'node:net';
@@ -19,6 +20,7 @@ import {
   type HostKeyVerdict,
 } from '../../core/knownHosts/knownHosts';
 import { ProbeError, type ProbeErrorReason } from '../../core/probe/probeError';
+import { carrierFailureLine, isForwardRefusal, PROXY_COMMAND_FORWARD_HOST, proxyCommandCarrier } from '../../core/probe/proxyCommand';
 import { proxyJumpCommand } from '../../core/probe/proxyJump';
 import type { ProbeTarget } from '../../core/probe/target';
 import { loadIdentityFiles, ProbeAgent } from './identities';
@@ -53,9 +55,9 @@ export interface SshProbeOptions {
   readonly signal?: AbortSignal;
   /** Progress and reasons, one line each; never key material or agent contents. */
   readonly log?: (line: string) => void;
-  /** Starts the system ssh for ProxyJump (default: `child_process.spawn` without a shell). */
+  /** Starts the system ssh for ProxyJump and ProxyCommand hosts (default: `child_process.spawn` without a shell). */
   readonly spawnProxy?: SpawnProxy;
-  /** The ssh program for ProxyJump (default `ssh` from PATH). */
+  /** The ssh program for ProxyJump and ProxyCommand hosts (default `ssh` from PATH). */
   readonly sshPath?: string;
   /** Where `SSH_AUTH_SOCK` is read when the target names no agent (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -179,19 +181,26 @@ const verdictReason = { unknown: 'host-key-unknown', changed: 'host-key-changed'
 
 /**
  * Opens a probe connection to `target`. Rejects with a {@link ProbeError}:
- * `unsupported` for ProxyCommand hosts (only ssh itself runs that command) and
- * ssh2 versions without the keepalive internals; `host-key-*` when known_hosts
- * does not vouch for the server's key (nothing is sent to such a server:
- * authentication starts only after the key is accepted); `auth` when no key
- * is accepted; connection reasons otherwise.
+ * `unsupported` for ssh2 versions without the keepalive internals;
+ * `host-key-*` when known_hosts does not vouch for the server's key (nothing
+ * is sent to such a server: authentication starts only after the key is
+ * accepted); `auth` when no key is accepted; `proxy` when the system ssh that
+ * carries a ProxyJump or ProxyCommand connection fails (with its stderr line);
+ * connection reasons otherwise.
+ *
+ * A ProxyCommand host is reached through `ssh … -W 127.0.0.1:PORT -- alias`
+ * (see `proxyCommandCarrier`): ssh runs the ProxyCommand as the user's own ssh
+ * would, logs in, and forwards stdio to the host's sshd as seen from the host
+ * itself. The key ssh2 then sees is that sshd's own, and it is checked under
+ * the host's usual known_hosts names (`[HostName]:Port` or HostKeyAlias), as
+ * ssh checks a ProxyCommand connection: an sshd on loopback that holds another
+ * key is refused, never trusted. Needs `AllowTcpForwarding` on the host and an
+ * sshd listening on 127.0.0.1 at the same port; otherwise `proxy`.
  */
 export async function connectSshProbe(target: ProbeTarget, options: SshProbeOptions = {}): Promise<SshProbeConnection> {
   const log = options.log ?? ((): void => undefined);
   const signal = options.signal;
   const started = performance.now();
-  if (target.proxyCommand !== undefined) {
-    throw new ProbeError('unsupported', 'ProxyCommand hosts are not probed: the command is run only by ssh itself');
-  }
   if (signal?.aborted) {
     throw abortError();
   }
@@ -220,7 +229,22 @@ export async function connectSshProbe(target: ProbeTarget, options: SshProbeOpti
 
   let transport: Socket | ProxyStream;
   let readyTimeoutMs = target.connectTimeoutMs;
-  if (target.proxyJump === undefined) {
+  const sshPath = options.sshPath ?? 'ssh';
+  if (target.proxyCommand !== undefined) {
+    const command = proxyCommandCarrier({
+      alias: target.alias,
+      user: target.user,
+      port: target.port,
+      ...(target.configFile === undefined ? {} : { configFile: target.configFile }),
+    });
+    if (!command.ok) {
+      throw new ProbeError('proxy', command.message);
+    }
+    log(`connecting to ${target.alias} through its ProxyCommand, run by ${sshPath}, and on to ${PROXY_COMMAND_FORWARD_HOST} port ${target.port} there (-W)`);
+    transport = new ProxyStream((options.spawnProxy ?? defaultSpawnProxy)(sshPath, command.args));
+    // ssh's own login to the host, then ssh2's through it.
+    readyTimeoutMs = target.connectTimeoutMs * 2;
+  } else if (target.proxyJump === undefined) {
     log(`connecting to ${target.hostName} port ${target.port}`);
     transport = await tcpConnect(target.hostName, target.port, target.connectTimeoutMs, signal);
   } else {
@@ -233,7 +257,6 @@ export async function connectSshProbe(target: ProbeTarget, options: SshProbeOpti
     if (!command.ok) {
       throw new ProbeError('proxy', command.message);
     }
-    const sshPath = options.sshPath ?? 'ssh';
     log(`connecting to ${target.hostName} port ${target.port} through ${target.proxyJump} (${sshPath} -W)`);
     transport = new ProxyStream((options.spawnProxy ?? defaultSpawnProxy)(sshPath, command.args));
     // Each hop is a connection of its own, with its own ConnectTimeout.
@@ -339,8 +362,16 @@ function handshake(input: HandshakeInput): Promise<SshProbeConnection> {
         await Promise.race([proxy.exited(), new Promise((r) => setTimeout(r, 2000).unref())]);
         const failed = proxy.spawnError !== undefined || (proxy.exit !== undefined && proxy.exit.code !== 0);
         if (failed) {
-          const why = proxy.spawnError?.message ?? proxy.lastStderrLine ?? `exit ${String(proxy.exit?.code ?? proxy.exit?.signal)}`;
-          error = new ProbeError('proxy', `jump through ${target.proxyJump ?? ''} to ${where} failed: ${why}`);
+          const why = proxy.spawnError?.message ?? carrierFailureLine(proxy.stderrLines) ?? `exit ${String(proxy.exit?.code ?? proxy.exit?.signal)}`;
+          error = new ProbeError(
+            'proxy',
+            target.proxyCommand !== undefined
+              ? `ssh with ${target.alias}'s ProxyCommand, forwarding to ${PROXY_COMMAND_FORWARD_HOST} port ${target.port} on the host, failed: ${why}` +
+                (isForwardRefusal(why)
+                  ? ` (the probe needs the host's sshd to allow TCP forwarding — AllowTcpForwarding, PermitOpen — and an sshd listening on ${PROXY_COMMAND_FORWARD_HOST} port ${target.port})`
+                  : '')
+              : `jump through ${target.proxyJump ?? ''} to ${where} failed: ${why}`,
+          );
         }
       }
       proxy?.kill();
