@@ -6,6 +6,8 @@ import { indexConfig, type IndexedConfig } from './indexedConfig';
 import { keywordTable, lowerIn, type KeywordTable } from './keywordTable';
 import { matchPattern, sampleHost } from './model';
 import type { Range } from './tokenizer';
+import { ALGORITHMS_KNOWN_THROUGH } from './keywordData/algorithms';
+import { algorithmProblem, atoiErr, convtime, isValidForward, isValidMaxStartups, isValidPort } from './valueChecks';
 import { editDistance, formatDuration, parseTime } from './values';
 
 export interface LintOptions {
@@ -103,6 +105,8 @@ class Context {
   private names: LiteralNames | undefined;
   private readonly fixes = new Map<string, Fix>();
   private indent: string | undefined;
+  /** Subsystem names defined at the top of the file so far, with their lines. */
+  readonly subsystems = new Map<string, number>();
 
   constructor(
     readonly text: string,
@@ -467,7 +471,9 @@ function legacyKeyword(ctx: Context, d: number, info: KeywordInfo): void {
   }
 }
 
-const singleArgumentTypes = new Set(['yes-no', 'integer', 'time', 'host', 'port', 'enum', 'string', 'path']);
+const singleArgumentTypes = new Set(['yes-no', 'integer', 'time', 'host', 'port', 'enum', 'string', 'path', 'algorithms']);
+/** Keywords of other types that also take one value. */
+const singleArgumentKeywords = new Set(['maxstartups']);
 /** Keywords whose value is the rest of the line although their type is a word. */
 const restOfLine = new Set(['versionaddendum']);
 
@@ -499,73 +505,34 @@ function valueSpan(model: IndexedConfig, a: number): ValueSpan {
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
-/** `/^-?\d+$/`. */
-function isInteger(s: ValueSpan): boolean {
-  let i = s.from;
-  if (i < s.to && s.text.charCodeAt(i) === 45 /* - */) {
-    i++;
+/** The value as a number when it is nothing but up to 9 digits (the common case, checked without a string); else -1. */
+function plainNumber(s: ValueSpan): number {
+  const len = s.to - s.from;
+  if (len === 0 || len > 9) {
+    return -1;
   }
-  if (i >= s.to) {
-    return false;
-  }
-  for (; i < s.to; i++) {
-    if (!isDigit(s.text.charCodeAt(i))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** TIME FORMATS, as values.ts `parseTime` accepts them: `(\d+[smhdwSMHDW]?)+`. */
-function isTime(s: ValueSpan): boolean {
-  if (s.from >= s.to || !isDigit(s.text.charCodeAt(s.from))) {
-    return false;
-  }
-  for (let i = s.from + 1; i < s.to; i++) {
+  let n = 0;
+  for (let i = s.from; i < s.to; i++) {
     const c = s.text.charCodeAt(i);
-    if (isDigit(c)) {
-      continue;
+    if (!isDigit(c)) {
+      return -1;
     }
-    // A unit letter must follow a digit.
-    if ('smhdwSMHDW'.indexOf(String.fromCharCode(c)) === -1 || !isDigit(s.text.charCodeAt(i - 1))) {
-      return false;
-    }
+    n = n * 10 + (c - 48);
   }
-  return true;
+  return n;
 }
 
-/** A port number 1–65535 or a service name (`[A-Za-z][A-Za-z0-9_-]*`). */
-function isPort(s: ValueSpan): boolean {
-  const { text, from, to } = s;
-  let digits = true;
-  for (let i = from; i < to; i++) {
-    if (!isDigit(text.charCodeAt(i))) {
-      digits = false;
-      break;
-    }
-  }
-  if (digits && to > from) {
-    let n = 0;
-    for (let i = from; i < to && n <= 65535; i++) {
-      n = n * 10 + (text.charCodeAt(i) - 48);
-    }
-    return n >= 1 && n <= 65535;
-  }
-  if (from >= to) {
-    return false;
-  }
-  const c0 = text.charCodeAt(from) | 32;
-  if (c0 < 97 || c0 > 122) {
-    return false;
-  }
-  for (let i = from + 1; i < to; i++) {
-    const c = text.charCodeAt(i);
-    const l = c | 32;
-    if (!((l >= 97 && l <= 122) || isDigit(c) || c === 95 || c === 45)) {
-      return false;
-    }
-  }
-  return true;
+/** readconf.c `parse_time` also takes `none` (compared with strcmp). */
+const PARSE_TIME_WORDS: readonly string[] = ['none'];
+/** readconf.c `oControlPersist` takes these words (strcmp), or a time. */
+const CONTROL_PERSIST_WORDS: readonly string[] = ['yes', 'no', 'true', 'false'];
+
+/** What is wrong with a directive's value, and how sure: OpenSSH refuses it (error) or takes it but cannot use it (warning). */
+interface ValueFinding {
+  readonly code: 'invalid-value' | 'syntax';
+  readonly range: Range;
+  readonly message: string;
+  readonly severity?: Severity;
 }
 
 function value(ctx: Context, d: number, info: KeywordInfo): void {
@@ -574,8 +541,13 @@ function value(ctx: Context, d: number, info: KeywordInfo): void {
   if (count === 0) {
     return;
   }
+  // OpenSSH ignores the whole line of a keyword it has removed, value included (deprecated-keyword says so).
+  if (info.removed !== undefined && (info.removed.since === undefined || compareOpenSshVersions(ctx.version, info.removed.since) >= 0)) {
+    return;
+  }
   const first = model.argFirst(d);
-  if (count > 1 && singleArgumentTypes.has(info.type) && !restOfLine.has(info.name.toLowerCase())) {
+  const name = model.table.lower[model.dirKw[d] as number] as string;
+  if (count > 1 && (singleArgumentTypes.has(info.type) || singleArgumentKeywords.has(name)) && !restOfLine.has(name)) {
     let hash: string | undefined;
     for (let a = first; a < first + count && hash === undefined; a++) {
       const raw = model.scan.argRaw(a);
@@ -591,39 +563,162 @@ function value(ctx: Context, d: number, info: KeywordInfo): void {
     );
     return;
   }
-  let why: string | undefined;
+  const problem = valueProblem(ctx, d, info, name, first, count);
+  if (problem !== undefined) {
+    ctx.report(problem.code, problem.range, problem.message, [], problem.severity);
+  }
+}
+
+/** An invalid-value error on the directive's first argument: `why`, and that OpenSSH refuses the file. */
+function refused(ctx: Context, d: number, first: number, why: string): ValueFinding {
+  return { code: 'invalid-value', range: ctx.model.scan.argRange(ctx.model.dirLine[d] as number, first), message: `${why}: ${sideName(ctx)} refuses the whole file.` };
+}
+
+function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, first: number, count: number): ValueFinding | undefined {
+  const { model } = ctx;
+  const scan = model.scan;
   switch (info.type) {
     case 'yes-no':
     case 'enum': {
       const s = valueSpan(model, first);
-      if (info.values !== undefined && !lowerIn(s.text, s.from, s.to, info.values)) {
-        why = `"${model.scan.argValue(first)}" is not a valid ${info.name} value (expected ${info.values.join(', ')})`;
-      }
-      break;
+      return info.values === undefined || lowerIn(s.text, s.from, s.to, info.values)
+        ? undefined
+        : refused(ctx, d, first, `"${scan.argValue(first)}" is not a valid ${info.name} value (expected ${info.values.join(', ')})`);
     }
-    case 'integer':
-      if (!isInteger(valueSpan(model, first))) {
-        why = `${info.name} takes a whole number, not "${model.scan.argValue(first)}"`;
+    case 'integer': {
+      const n = plainNumber(valueSpan(model, first));
+      const checked = n >= 0 ? n : atoiErr(scan.argValue(first));
+      if (typeof checked === 'string') {
+        const v = scan.argValue(first);
+        return refused(ctx, d, first, checked === 'invalid' ? `${info.name} takes a whole number, not "${v}"` : `${info.name} takes a whole number from 0 to 2147483647, not "${v}" ("integer value ${checked}")`);
       }
-      break;
-    case 'time': {
-      const s = valueSpan(model, first);
-      if (!isTime(s) && !lowerIn(s.text, s.from, s.to, info.values ?? [])) {
-        why = `${info.name} takes a time such as 30, 90s, 10m or 1h30m, not "${model.scan.argValue(first)}"`;
+      if (checked < 1 && name === 'connectionattempts') {
+        // ssh.c checks this after reading the files: no line number, but ssh (and ssh -G) still refuse to run.
+        return {
+          code: 'invalid-value',
+          range: scan.argRange(model.dirLine[d] as number, first),
+          message: `ConnectionAttempts must be at least 1, not "${scan.argValue(first)}": ssh refuses to run ("Invalid number of ConnectionAttempts").`,
+        };
       }
-      break;
+      return undefined;
     }
-    case 'port':
-      if (!isPort(valueSpan(model, first))) {
-        why = `"${model.scan.argValue(first)}" is not a port number (1–65535) or service name`;
+    case 'time':
+      return plainNumber(valueSpan(model, first)) >= 0 ? undefined : timeProblem(ctx, d, info, name, first);
+    case 'port': {
+      const n = plainNumber(valueSpan(model, first));
+      if (n >= 0 ? n >= 1 && n <= 65535 : isValidPort(scan.argValue(first))) {
+        return undefined;
       }
-      break;
+      return refused(ctx, d, first, `"${scan.argValue(first)}" is not a port number (1–65535) or service name`);
+    }
+    case 'algorithms':
+      return algorithmsProblem(ctx, d, info, name, first);
+    case 'forward':
+      return forwardProblem(ctx, d, info, name, first, count);
+    case 'special':
+      if (model.side === 'server' && name === 'maxstartups' && !isValidMaxStartups(scan.argValue(first))) {
+        return refused(ctx, d, first, `"${scan.argValue(first)}" is not a MaxStartups value (start:rate:full with start ≤ full and rate 1–100, or one number; all above 0)`);
+      }
+      if (model.side === 'server' && name === 'subsystem') {
+        return subsystemProblem(ctx, d, first, count);
+      }
+      return undefined;
     default:
-      break;
+      return undefined;
   }
-  if (why !== undefined) {
-    ctx.report('invalid-value', model.scan.argRange(model.dirLine[d] as number, first), `${why}: ${sideName(ctx)} refuses the whole file.`);
+}
+
+/** A time that is not a plain number: convtime, and the words each keyword takes besides. */
+function timeProblem(ctx: Context, d: number, info: KeywordInfo, name: string, first: number): ValueFinding | undefined {
+  const { model } = ctx;
+  const text = model.scan.argValue(first);
+  let words: readonly string[];
+  if (model.side === 'client') {
+    // readconf.c compares these with strcmp: lower case only.
+    words = name === 'controlpersist' ? CONTROL_PERSIST_WORDS : PARSE_TIME_WORDS;
+    if (words.includes(text)) {
+      return undefined;
+    }
+  } else {
+    words = info.values ?? [];
+    if (words.includes(text.toLowerCase())) {
+      return undefined;
+    }
   }
+  if (convtime(text) !== undefined) {
+    return undefined;
+  }
+  return refused(ctx, d, first, `${info.name} takes a time such as 30, 90s, 10m or 1h30m (at most 2147483647 seconds)${words.length === 0 ? '' : ` or ${words.join(', ')}`}, not "${text}"`);
+}
+
+function algorithmsProblem(ctx: Context, d: number, info: KeywordInfo, name: string, first: number): ValueFinding | undefined {
+  const { model } = ctx;
+  const problem = algorithmProblem(name, model.scan.argValue(first), ctx.version);
+  if (problem === undefined) {
+    return undefined;
+  }
+  const range = model.scan.argRange(model.dirLine[d] as number, first);
+  if (problem.stage === 'parse') {
+    const beyond = ctx.options.opensshVersion === undefined || compareOpenSshVersions(ctx.options.opensshVersion, ALGORITHMS_KNOWN_THROUGH) > 0;
+    return beyond
+      ? { code: 'invalid-value', range, severity: 'warning', message: `${problem.message}: OpenSSH up to ${ALGORITHMS_KNOWN_THROUGH} refuses the whole file; a later one may know the name.` }
+      : refused(ctx, d, first, problem.message);
+  }
+  // kex_assemble_names fails: sshd refuses to start; ssh -G refuses HostKeyAlgorithms, and for the other lists ssh says "invalid argument" and goes on.
+  if (model.side === 'server' || name === 'hostkeyalgorithms') {
+    return { code: 'invalid-value', range, message: `${problem.message}: ${sideName(ctx)} refuses to ${model.side === 'server' ? 'start' : 'run'} ("invalid argument").` };
+  }
+  return { code: 'invalid-value', range, severity: 'warning', message: `${problem.message}: ssh takes the line but reports "invalid argument" when it builds the list, so ${info.name} does not do what it says.` };
+}
+
+/** readconf.c `oLocalForward`/`oRemoteForward`/`oDynamicForward`, then `parse_forward`. */
+function forwardProblem(ctx: Context, d: number, info: KeywordInfo, name: string, first: number, count: number): ValueFinding | undefined {
+  const { model } = ctx;
+  const scan = model.scan;
+  const line = model.dirLine[d] as number;
+  const dynamicKeyword = name === 'dynamicforward';
+  const max = dynamicKeyword ? 1 : 2;
+  if (count > max) {
+    return { code: 'syntax', range: model.argsRange(d, max), message: `${info.name} takes ${max === 1 ? 'one value' : 'two values'}; ssh refuses the whole file ("extra arguments at end of line").` };
+  }
+  const target = dynamicKeyword ? '' : count > 1 ? scan.argValue(first + 1) : '';
+  const remote = name === 'remoteforward';
+  if (!dynamicKeyword && target === '' && !remote) {
+    return { code: 'invalid-value', range: model.argsRange(d), message: `${info.name} needs a listen port and a target (host:port or a socket path): ssh refuses the whole file ("Missing target argument").` };
+  }
+  // RemoteForward with one argument is a dynamic (SOCKS) forward on the server side.
+  const dynamic = dynamicKeyword || target === '';
+  const spec = dynamic ? scan.argValue(first) : `${scan.argValue(first)}:${target}`;
+  if (isValidForward(spec, dynamic, remote) !== false) {
+    return undefined;
+  }
+  const expected = dynamic ? '[bind_address:]port or a socket path' : '[bind_address:]port host:hostport (or Unix socket paths)';
+  return {
+    code: 'invalid-value',
+    range: model.argsRange(d),
+    message: `"${model.argsRaw(line)}" is not a ${info.name} specification (${expected}; ports 1–65535${remote ? ', or 0 to let the server pick' : ''}): ssh refuses the whole file ("Bad forwarding specification").`,
+  };
+}
+
+/** servconf.c `sSubsystem`: a name and a command; a name defined twice stops sshd. */
+function subsystemProblem(ctx: Context, d: number, first: number, count: number): ValueFinding | undefined {
+  const { model } = ctx;
+  const scan = model.scan;
+  const line = model.dirLine[d] as number;
+  if (count < 2 || scan.argValue(first + 1) === '') {
+    return { code: 'invalid-value', range: model.argsRange(d), message: 'Subsystem needs a name and a command (e.g. "Subsystem sftp internal-sftp"): sshd refuses to start ("Missing subsystem command").' };
+  }
+  // Only the top of the file counts: inside Match the line applies per connection.
+  if (d >= (model.blockTo[0] as number)) {
+    return undefined;
+  }
+  const subsystem = scan.argValue(first);
+  const earlier = ctx.subsystems.get(subsystem);
+  if (earlier === undefined) {
+    ctx.subsystems.set(subsystem, line);
+    return undefined;
+  }
+  return { code: 'invalid-value', range: scan.argRange(line, first), message: `Subsystem "${subsystem}" is already defined on line ${earlier + 1}: sshd refuses to start ("Subsystem '${subsystem}' already defined").` };
 }
 
 function duplicates(ctx: Context): void {

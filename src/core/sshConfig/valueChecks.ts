@@ -1,0 +1,428 @@
+/**
+ * Argument syntax as OpenSSH parses it (misc.c `atoi_err`, `convtime`,
+ * `a2port`; readconf.c `parse_forward`; servconf.c `MaxStartups`;
+ * cipher.c/mac.c/kex.c/sshkey.c name lists, and kex.c `kex_assemble_names`),
+ * checked against OpenSSH 9.2 by test/integration/valueChecksVsOpenssh.test.ts.
+ * Each check answers what OpenSSH does with a value; nothing here is stricter
+ * than OpenSSH.
+ */
+import { compareOpenSshVersions } from './keywords';
+import { CIPHERS, KEX, KEY_SHORT_NAMES, KEY_SIGNATURES, MACS, SIGNATURES, type AlgorithmName } from './keywordData/algorithms';
+import { matchPattern } from './model';
+
+const INT_MAX = 2147483647;
+
+/** C isspace in the C locale. */
+const isCSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * strtol(3) in base 10 from `at`: leading whitespace, an optional sign, digits.
+ * `end` is where it stopped (`at` when there were no digits); `value` may
+ * exceed the C range (callers compare it with their limits).
+ */
+function strtol(text: string, at: number): { value: number; end: number } {
+  let i = at;
+  while (i < text.length && isCSpace(text.charCodeAt(i))) {
+    i++;
+  }
+  let sign = 1;
+  if (text[i] === '+' || text[i] === '-') {
+    sign = text[i] === '-' ? -1 : 1;
+    i++;
+  }
+  const digits = i;
+  let value = 0;
+  while (i < text.length && isDigit(text.charCodeAt(i))) {
+    // Past 2^53 precision no longer matters: the value is out of every range checked.
+    value = value * 10 + (text.charCodeAt(i) - 48);
+    i++;
+  }
+  return i === digits ? { value: 0, end: at } : { value: sign * value, end: i };
+}
+
+/** Why strtonum(3) refuses a number, as OpenSSH prints it ("integer value too small"). */
+export type IntegerProblem = 'invalid' | 'too small' | 'too large';
+
+/** OpenBSD strtonum(3): the whole text a base-10 number (sign and leading blanks allowed) within [min, max]. */
+export function strtonum(text: string, min: number, max: number): number | IntegerProblem {
+  const { value, end } = strtol(text, 0);
+  if (end === 0 || end !== text.length) {
+    return 'invalid';
+  }
+  return value < min ? 'too small' : value > max ? 'too large' : value;
+}
+
+/** misc.c `atoi_err`: what `parse_int` accepts, 0 to INT_MAX. */
+export function atoiErr(text: string): number | IntegerProblem {
+  return strtonum(text, 0, INT_MAX);
+}
+
+/**
+ * misc.c `convtime`: a sequence of `number[unit]` (s, m, h, d, w in either
+ * case; each number read by strtol, so blanks and a sign before it pass; a
+ * negative number does not), the total at most INT_MAX seconds. Undefined
+ * where OpenSSH returns -1 ("invalid time value").
+ */
+export function convtime(text: string): number | undefined {
+  if (text === '') {
+    return undefined;
+  }
+  let total = 0;
+  let p = 0;
+  while (p < text.length) {
+    const { value: secs, end } = strtol(text, p);
+    if (end === p || secs < 0 || secs > INT_MAX) {
+      return undefined;
+    }
+    let multiplier: number;
+    switch (text[end]) {
+      case undefined:
+        multiplier = 1;
+        break;
+      case 's':
+      case 'S':
+        multiplier = 1;
+        break;
+      case 'm':
+      case 'M':
+        multiplier = 60;
+        break;
+      case 'h':
+      case 'H':
+        multiplier = 3600;
+        break;
+      case 'd':
+      case 'D':
+        multiplier = 86400;
+        break;
+      case 'w':
+      case 'W':
+        multiplier = 604800;
+        break;
+      default:
+        return undefined;
+    }
+    if (secs > Math.floor(INT_MAX / multiplier) || total > INT_MAX - secs * multiplier) {
+      return undefined;
+    }
+    total += secs * multiplier;
+    p = end === text.length ? end : end + 1;
+  }
+  return total;
+}
+
+/** A word getservbyname(3) might know; which ones it does depends on the machine's /etc/services. */
+const SERVICE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/**
+ * misc.c `a2port`: a number 0–65535 (as strtonum reads it), else a service
+ * name. Service names cannot be looked up here: a plausible one counts as a
+ * valid port (`'service'`), anything else is -1 as in OpenSSH.
+ */
+export function a2port(text: string): number | 'service' {
+  const n = strtonum(text, 0, 65535);
+  if (typeof n === 'number') {
+    return n;
+  }
+  return SERVICE_NAME.test(text) ? 'service' : -1;
+}
+
+/** `Port` (both sides): a2port must give a port above 0. */
+export function isValidPort(text: string): boolean {
+  const p = a2port(text);
+  return p === 'service' || p > 0;
+}
+
+interface FwdField {
+  readonly arg: string;
+  readonly isPath: boolean;
+}
+
+/** readconf.c `parse_fwd_field`: one `:`-separated field, `[...]` literal, `\` escaping the next character. */
+function fwdField(spec: string, at: number): { field: FwdField; next: number } | 'end' | 'bad' {
+  if (at >= spec.length) {
+    return 'end';
+  }
+  if (spec[at] === '[') {
+    const close = spec.indexOf(']', at + 1);
+    if (close === -1 || (close + 1 < spec.length && spec[close + 1] !== ':')) {
+      return 'bad';
+    }
+    const arg = spec.slice(at + 1, close);
+    return { field: { arg, isPath: arg.includes('/') }, next: close + 1 < spec.length ? close + 2 : close + 1 };
+  }
+  let arg = '';
+  let isPath = false;
+  for (let i = at; i < spec.length; i++) {
+    const c = spec[i] as string;
+    if (c === '\\') {
+      if (i + 1 >= spec.length) {
+        return 'bad';
+      }
+      arg += spec[i + 1] as string;
+      i++;
+      continue;
+    }
+    if (c === '/') {
+      isPath = true;
+    }
+    if (c === ':') {
+      return { field: { arg, isPath }, next: i + 1 };
+    }
+    arg += c;
+  }
+  return { field: { arg, isPath }, next: spec.length };
+}
+
+/** NI_MAXHOST and sizeof(sockaddr_un.sun_path) on Linux: the length limits parse_forward applies. */
+const NI_MAXHOST = 1025;
+const PATH_MAX_SUN = 108;
+
+/**
+ * readconf.c `parse_forward`: whether OpenSSH takes a forwarding
+ * specification (`[bind:]port host:hostport`, Unix socket paths, `[...]`
+ * for IPv6). `spec` is what readconf.c builds: the two arguments of
+ * LocalForward/RemoteForward joined by `:`, or the one of DynamicForward (and
+ * of a one-argument RemoteForward, which is dynamic). Port service names are
+ * taken as valid (they depend on the machine). Undefined when it cannot be
+ * decided here (a `${VAR}` that OpenSSH expands from the environment first).
+ */
+export function isValidForward(spec: string, dynamic: boolean, remote: boolean): boolean | undefined {
+  if (spec.includes('${')) {
+    return undefined;
+  }
+  let at = 0;
+  while (at < spec.length && isCSpace(spec.charCodeAt(at))) {
+    at++;
+  }
+  const fields: FwdField[] = [];
+  let rest = true;
+  for (let i = 0; i < 4; i++) {
+    const f = fwdField(spec, at);
+    if (f === 'end') {
+      rest = false;
+      break;
+    }
+    if (f === 'bad') {
+      break;
+    }
+    fields.push(f.field);
+    at = f.next;
+  }
+  // Trailing garbage (a fifth field, or a field that did not parse) fails the whole spec.
+  if (rest && at < spec.length) {
+    return false;
+  }
+  const port = (s: string): number => {
+    const p = a2port(s);
+    return p === 'service' ? 1 : p;
+  };
+  const [f0, f1, f2, f3] = fields;
+  let listenHost: string | undefined;
+  let listenPath: string | undefined;
+  let listenPort = -1;
+  let connectHost: string | undefined;
+  let connectPath: string | undefined;
+  let connectPort = 0;
+  switch (fields.length) {
+    case 1:
+      if ((f0 as FwdField).isPath) {
+        listenPath = (f0 as FwdField).arg;
+      } else {
+        listenPort = port((f0 as FwdField).arg);
+      }
+      connectHost = 'socks';
+      break;
+    case 2:
+      if ((f0 as FwdField).isPath && (f1 as FwdField).isPath) {
+        listenPath = (f0 as FwdField).arg;
+        connectPath = (f1 as FwdField).arg;
+      } else if ((f1 as FwdField).isPath) {
+        listenPort = port((f0 as FwdField).arg);
+        connectPath = (f1 as FwdField).arg;
+      } else {
+        listenHost = (f0 as FwdField).arg;
+        listenPort = port((f1 as FwdField).arg);
+        connectHost = 'socks';
+      }
+      break;
+    case 3:
+      if ((f0 as FwdField).isPath) {
+        listenPath = (f0 as FwdField).arg;
+        connectHost = (f1 as FwdField).arg;
+        connectPort = port((f2 as FwdField).arg);
+      } else if ((f2 as FwdField).isPath) {
+        listenHost = (f0 as FwdField).arg;
+        listenPort = port((f1 as FwdField).arg);
+        connectPath = (f2 as FwdField).arg;
+      } else {
+        listenPort = port((f0 as FwdField).arg);
+        connectHost = (f1 as FwdField).arg;
+        connectPort = port((f2 as FwdField).arg);
+      }
+      break;
+    case 4:
+      listenHost = (f0 as FwdField).arg;
+      listenPort = port((f1 as FwdField).arg);
+      connectHost = (f2 as FwdField).arg;
+      connectPort = port((f3 as FwdField).arg);
+      break;
+    default:
+      return false;
+  }
+  const n = fields.length;
+  if (dynamic) {
+    if (n !== 1 && n !== 2) {
+      return false;
+    }
+  } else {
+    if (n !== 3 && n !== 4 && connectPath === undefined && listenPath === undefined) {
+      return false;
+    }
+    if (connectPort <= 0 && connectPath === undefined) {
+      return false;
+    }
+  }
+  if ((listenPort < 0 && listenPath === undefined) || (!remote && listenPort === 0 && listenPath === undefined)) {
+    return false;
+  }
+  return !(
+    (connectHost?.length ?? 0) >= NI_MAXHOST ||
+    (connectPath?.length ?? 0) >= PATH_MAX_SUN ||
+    (listenHost?.length ?? 0) >= NI_MAXHOST ||
+    (listenPath?.length ?? 0) >= PATH_MAX_SUN
+  );
+}
+
+/** sscanf(3) `%d:%d:%d`: the numbers read before the first mismatch. */
+function scanColonInts(text: string): number[] {
+  const out: number[] = [];
+  let at = 0;
+  for (let k = 0; k < 3; k++) {
+    if (k > 0) {
+      if (text[at] !== ':') {
+        break;
+      }
+      at++;
+    }
+    const { value, end } = strtol(text, at);
+    if (end === at) {
+      break;
+    }
+    out.push(value);
+    at = end;
+  }
+  return out;
+}
+
+/** servconf.c `MaxStartups`: `start:rate:full` (start ≤ full, rate 1–100) or one number, all above 0; anything after the numbers is ignored. */
+export function isValidMaxStartups(text: string): boolean {
+  const n = scanColonInts(text);
+  const [begin, rate, full] = n;
+  if (n.length === 3) {
+    if ((begin as number) > (full as number) || (rate as number) > 100 || (rate as number) < 1) {
+      return false;
+    }
+  } else if (n.length !== 1) {
+    return false;
+  }
+  return (full ?? (begin as number)) > 0 && (begin as number) > 0;
+}
+
+/** Which names an algorithm keyword takes: its parser's list, and whether patterns and key short names are allowed. */
+interface AlgorithmKind {
+  /** What the parser checks names against. */
+  readonly known: readonly AlgorithmName[];
+  /** What kex_assemble_names selects from (`all`). */
+  readonly selectable: readonly AlgorithmName[];
+  /** sshkey_names_valid2 with allow_wildcard: patterns (also negated) pass when they match a known name. */
+  readonly patterns: boolean;
+  /** For messages: "a cipher", and the `ssh -Q` query that lists them. */
+  readonly what: string;
+  readonly query: string;
+}
+
+const CIPHER_KIND: AlgorithmKind = { known: CIPHERS, selectable: CIPHERS, patterns: false, what: 'a cipher', query: 'cipher' };
+const MAC_KIND: AlgorithmKind = { known: MACS, selectable: MACS, patterns: false, what: 'a MAC', query: 'mac' };
+const KEX_KIND: AlgorithmKind = { known: KEX, selectable: KEX, patterns: false, what: 'a key exchange algorithm', query: 'kex' };
+const KEY_KIND: AlgorithmKind = { known: KEY_SIGNATURES, selectable: KEY_SIGNATURES, patterns: true, what: 'a key type or signature algorithm', query: 'key-sig' };
+const CA_KIND: AlgorithmKind = { known: KEY_SIGNATURES, selectable: SIGNATURES, patterns: true, what: 'a key type or signature algorithm', query: 'sig' };
+
+/** Algorithm keywords by lower-case name (aliases included), on both sides. */
+const ALGORITHM_KINDS: Readonly<Record<string, AlgorithmKind>> = {
+  ciphers: CIPHER_KIND,
+  macs: MAC_KIND,
+  kexalgorithms: KEX_KIND,
+  hostkeyalgorithms: KEY_KIND,
+  pubkeyacceptedalgorithms: KEY_KIND,
+  pubkeyacceptedkeytypes: KEY_KIND,
+  hostbasedacceptedalgorithms: KEY_KIND,
+  hostbasedkeytypes: KEY_KIND,
+  hostbasedacceptedkeytypes: KEY_KIND,
+  casignaturealgorithms: CA_KIND,
+};
+
+const knownIn = (a: AlgorithmName, version: string): boolean =>
+  (a.since === undefined || compareOpenSshVersions(version, a.since) >= 0) && (a.removed === undefined || compareOpenSshVersions(version, a.removed) < 0);
+
+/** What is wrong with an algorithm list, as OpenSSH would find it. */
+export interface AlgorithmProblem {
+  /**
+   * `parse`: the parser refuses the line (both sides refuse the file).
+   * `select`: the line parses, but the list selects no algorithm or has a
+   * negation, which kex_assemble_names refuses when it builds the list.
+   */
+  readonly stage: 'parse' | 'select';
+  /** The offending name (or the whole list for `select`). */
+  readonly name: string;
+  readonly message: string;
+}
+
+/**
+ * Checks one algorithm keyword's list for OpenSSH `version`. Lists starting
+ * with `-` are not checked by OpenSSH (removing an unknown name is fine);
+ * `+` and `^` lists are checked without their prefix. As in OpenSSH, names
+ * after an empty element (`a,,b`) are not checked by the parser.
+ */
+export function algorithmProblem(keyword: string, list: string, version: string): AlgorithmProblem | undefined {
+  const kind = ALGORITHM_KINDS[keyword];
+  if (kind === undefined || list.startsWith('-')) {
+    return undefined;
+  }
+  const prefixed = list.startsWith('+') || list.startsWith('^');
+  const body = prefixed ? list.slice(1) : list;
+  const known = kind.known.filter((a) => knownIn(a, version));
+  const shortNames = kind.patterns ? KEY_SHORT_NAMES.filter((a) => knownIn(a, version)).map((a) => a.name.toLowerCase()) : [];
+  const elements = body.split(',');
+  if (body === '') {
+    return { stage: 'parse', name: body, message: `an empty list is not ${kind.what} list` };
+  }
+  for (const element of elements) {
+    if (element === '') {
+      break;
+    }
+    if (known.some((a) => a.name === element) || shortNames.includes(element.toLowerCase())) {
+      continue;
+    }
+    if (kind.patterns) {
+      const pattern = element.startsWith('!') ? element.slice(1) : element;
+      if (known.some((a) => matchPattern(a.name, pattern))) {
+        continue;
+      }
+    }
+    return { stage: 'parse', name: element, message: `"${element}" is not ${kind.what} this OpenSSH knows (\`ssh -Q ${kind.query}\` lists them)` };
+  }
+  // kex_assemble_names: no negations; an explicit list must select something.
+  const negated = elements.find((e) => e.startsWith('!'));
+  if (negated !== undefined) {
+    return { stage: 'select', name: negated, message: `"${negated}": a negation is only allowed in a list that starts with "-"` };
+  }
+  if (!prefixed) {
+    const selectable = kind.selectable.filter((a) => knownIn(a, version));
+    if (!elements.some((e) => e !== '' && selectable.some((a) => matchPattern(a.name, e)))) {
+      return { stage: 'select', name: list, message: `"${list}" selects no algorithm (${kind.patterns ? 'short key type names such as RSA are not algorithm names; ' : ''}\`ssh -Q ${kind.query}\` lists them)` };
+    }
+  }
+  return undefined;
+}
