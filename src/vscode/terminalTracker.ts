@@ -4,7 +4,7 @@ import type { ProcessInfo } from '../core/process/processTree';
 import { classifySshFailure } from '../core/session/failure';
 import { sessionsUnder, typedSshCommand, type CommandLineConfidence } from '../core/session/sessions';
 import { OutputTail, SessionBook, type FailureClassifier, type TerminalRef, type TrackedSession } from '../core/session/tracked';
-import { readProcessTable } from '../node/processTable';
+import { processTableSource, readProcessTable } from '../node/processTable';
 import { readProcessCwd, TargetResolver, type TargetResolution } from '../node/resolveTarget';
 
 export type { TrackedSession } from '../core/session/tracked';
@@ -37,13 +37,13 @@ const outputDrainMs = 1000;
  * Which SSH sessions run in which integrated terminal, with their parsed
  * command line, resolved target and fate.
  *
- * Two sources: the process table (Linux `/proc`: every descendant of each
- * terminal's shell, one walk per scan for all terminals), rescanned on
- * terminal events and on a timer that runs only while a terminal is open; and
- * shell integration, for the command line, the exit code (255: ssh's own
- * failure) and the last few KiB of output, from which ssh's failure line is
- * classified. Where the process table cannot be read (macOS `ps` may come
- * later, Windows), shell integration alone sees typed ssh commands.
+ * Two sources: the process table (Linux `/proc`, macOS and FreeBSD `ps`:
+ * every descendant of each terminal's shell, one walk per scan for all
+ * terminals), rescanned on terminal events and on a timer that runs only
+ * while a terminal is open; and shell integration, for the command line, the
+ * exit code (255: ssh's own failure) and the last few KiB of output, from
+ * which ssh's failure line is classified. Where there is no process table
+ * (Windows), shell integration alone sees typed ssh commands.
  */
 export class TerminalTracker implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -54,6 +54,7 @@ export class TerminalTracker implements vscode.Disposable {
   private readonly book: SessionBook;
   private readonly resolver: TargetResolver;
   private readonly processScanning: boolean;
+  private readonly readProcesses: () => Promise<ProcessInfo[]>;
   private readonly keys = new WeakMap<vscode.Terminal, number>();
   private readonly open = new Map<number, { terminal: vscode.Terminal; shellPid: number | undefined }>();
   private readonly executionKeys = new WeakMap<vscode.TerminalShellExecution, number>();
@@ -69,7 +70,8 @@ export class TerminalTracker implements vscode.Disposable {
 
   constructor(private readonly options: TerminalTrackerOptions) {
     const platform = options.platform ?? process.platform;
-    this.processScanning = platform === 'linux';
+    this.processScanning = processTableSource(platform) !== undefined;
+    this.readProcesses = options.readProcesses ?? (() => readProcessTable(platform));
     // `closed` is an ordinary logout (after `ssh h; echo`, whose exit code is not ssh's), not a failure.
     const classify = options.classifyFailure ?? ((text: string) => {
       const end = classifySshFailure(text);
@@ -79,7 +81,7 @@ export class TerminalTracker implements vscode.Disposable {
     this.resolver = options.resolver ?? new TargetResolver();
     this.intervalMs = clampInterval(options.scanIntervalSeconds);
     if (!this.processScanning) {
-      options.log.info(`[sessions] process scanning is not supported on ${platform} (Linux /proc only so far; macOS ps may come later): ssh sessions are seen through shell integration only`);
+      options.log.info(`[sessions] process scanning is not supported on ${platform} (Linux /proc, macOS and FreeBSD ps): ssh sessions are seen through shell integration only`);
     }
     const w = vscode.window;
     w.onDidOpenTerminal(this.terminalOpened, this, this.disposables);
@@ -157,7 +159,7 @@ export class TerminalTracker implements vscode.Disposable {
         }
       }
     }
-    const table = await (this.options.readProcesses ?? readProcessTable)();
+    const table = await this.readProcesses();
     if (this.disposed) {
       return;
     }

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { descendantsOf, readProcessTable, type ProcessInfo } from '../../src/node/processTable';
+import { performance } from 'node:perf_hooks';
+import { descendantsOf, ProcessTableError, readProcessTable, readProcessTableProc, readProcessTablePs, type ProcessInfo } from '../../src/node/processTable';
 import { startSshd, type SshdFixture } from '../fixtures/sshd';
 
 describe('process table (Linux /proc)', () => {
@@ -41,5 +42,59 @@ describe('process table (Linux /proc)', () => {
     const self = table.find((p) => p.pid === process.pid);
     assert.equal(self?.ppid, process.ppid);
     assert.equal(self?.argv[0], process.argv0);
+  });
+});
+
+describe('process table from ps (the macOS and FreeBSD reader, run here on Linux procps)', () => {
+  it('finds a spawned sleep with its parent, name, argv and a start time that stays the same, as /proc shows it', async () => {
+    const child = spawn('sleep', ['1000'], { stdio: 'ignore' });
+    try {
+      const pid = child.pid as number;
+      const first = (await readProcessTablePs()).find((p) => p.pid === pid);
+      assert.ok(first, `sleep ${pid} not in the ps table`);
+      assert.equal(first.ppid, process.pid);
+      assert.equal(first.comm, 'sleep');
+      assert.deepEqual(first.argv, ['sleep', '1000']);
+      assert.ok(first.startTime !== undefined, 'no start time from lstart');
+      const again = (await readProcessTablePs()).find((p) => p.pid === pid);
+      assert.equal(again?.startTime, first.startTime);
+      const proc = (await readProcessTableProc()).find((p) => p.pid === pid);
+      assert.deepEqual({ ...proc, startTime: undefined }, { ...first, startTime: undefined });
+      // The platform switch: ps for macOS, the same rows.
+      const viaSwitch = (await readProcessTable('darwin')).find((p) => p.pid === pid);
+      assert.deepEqual(viaSwitch, first);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+
+  it('reads the same processes as /proc, and says how long each read takes', async () => {
+    const t0 = performance.now();
+    const ps = await readProcessTablePs();
+    const t1 = performance.now();
+    const proc = await readProcessTableProc();
+    const t2 = performance.now();
+    console.log(`      ${ps.length} processes from ps in ${(t1 - t0).toFixed(1)} ms, ${proc.length} from /proc in ${(t2 - t1).toFixed(1)} ms`);
+    const procByPid = new Map(proc.map((p) => [p.pid, p]));
+    // Processes that lived through both reads agree on parent and name.
+    const both = ps.filter((p) => procByPid.has(p.pid));
+    assert.ok(both.length > 10 && both.length >= ps.length - 5, `${both.length} of ${ps.length} ps rows also in /proc`);
+    for (const p of both) {
+      const q = procByPid.get(p.pid) as ProcessInfo;
+      assert.equal(p.ppid, q.ppid, `ppid of ${p.pid}`);
+      // procps cuts names at 15 bytes; /proc/<pid>/stat gives kernel threads longer ones.
+      const procName = q.comm.replace(/\s+/g, ' ').trim();
+      assert.ok(p.comm === procName || (p.comm.length === 15 && procName.startsWith(p.comm)), `name of ${p.pid}: ${p.comm} vs ${procName}`);
+      // ps joins argv with spaces; the words agree where no argument held whitespace.
+      if (q.argv.every((a) => a !== '' && !/\s/.test(a))) {
+        assert.deepEqual(p.argv, q.argv, `argv of ${p.pid}`);
+      }
+    }
+  });
+
+  it('refuses platforms without a process table, and reports a ps that cannot run', async () => {
+    await assert.rejects(readProcessTable('win32'), (err: unknown) => err instanceof ProcessTableError && err.reason === 'unsupported');
+    await assert.rejects(readProcessTablePs('/nonexistent/ps'), (err: unknown) => err instanceof ProcessTableError && err.reason === 'ps' && /ENOENT/.test(err.message));
   });
 });

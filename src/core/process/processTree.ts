@@ -2,14 +2,19 @@
 export interface ProcessInfo {
   readonly pid: number;
   readonly ppid: number;
-  /** Kernel's short command name (at most 15 bytes on Linux). */
+  /** Kernel's short command name (at most 15 bytes on Linux, 16 on macOS). */
   readonly comm: string;
-  /** Full argument vector; empty for kernel threads and zombies. */
+  /**
+   * Full argument vector; empty for kernel threads and zombies. From `ps`
+   * (macOS, FreeBSD) it is split at whitespace, so an argument that contained
+   * spaces arrives as several (see psTable.ts).
+   */
   readonly argv: readonly string[];
   /**
-   * When the process started, in clock ticks since boot (`/proc/<pid>/stat`
-   * field 22). With the pid it names one process even across pid reuse.
-   * Absent where the platform does not say.
+   * When the process started: on Linux in clock ticks since boot
+   * (`/proc/<pid>/stat` field 22); from `ps`, `lstart`'s seconds (see
+   * psTable.ts). Comparable only within one source. With the pid it names one
+   * process even across pid reuse. Absent where the platform does not say.
    */
   readonly startTime?: number;
 }

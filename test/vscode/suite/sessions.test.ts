@@ -41,8 +41,8 @@ export function sessionsSuite(): void {
       const trusted = new TerminalTracker({ ...options, trust: { isTrusted: true, onDidGrantWorkspaceTrust: vscode.workspace.onDidGrantWorkspaceTrust } });
       const neverGranted = new vscode.EventEmitter<void>();
       const untrusted = new TerminalTracker({ ...options, trust: { isTrusted: false, onDidGrantWorkspaceTrust: neverGranted.event } });
-      // Where /proc cannot be read, shell integration alone must do.
-      const shellOnly = new TerminalTracker({ ...options, platform: 'darwin', trust: { isTrusted: true, onDidGrantWorkspaceTrust: vscode.workspace.onDidGrantWorkspaceTrust } });
+      // Where there is no process table (Windows), shell integration alone must do.
+      const shellOnly = new TerminalTracker({ ...options, platform: 'win32', trust: { isTrusted: true, onDidGrantWorkspaceTrust: vscode.workspace.onDidGrantWorkspaceTrust } });
       const terminal = vscode.window.createTerminal({ name: 'sessions', cwd: workspaceRoot() });
       try {
         terminal.show(false);
