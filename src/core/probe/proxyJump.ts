@@ -4,64 +4,13 @@
  * to (`-l user -p port host`), the earlier ones go to `-J`, and
  * `-W '[host]:port'` forwards stdio to the target.
  */
-import { isValidCommandLineHost } from '../sshArgs/parse';
+import { isValidCommandLineHost, parseUserHostPort, type UserHostPort } from '../sshArgs/parse';
 
 /** One `[user@]host[:port]` or `ssh://[user@]host[:port]` hop of a ProxyJump list. */
-export interface JumpHop {
-  readonly user?: string;
-  readonly host: string;
-  readonly port?: number;
-}
+export type JumpHop = UserHostPort;
 
 /** readconf.c `parse_jump` for one hop: `parse_ssh_uri` or `parse_user_host_port`. */
-export function parseJumpHop(text: string): JumpHop | undefined {
-  let rest = text;
-  if (/^ssh:\/\//i.test(rest)) {
-    rest = rest.slice(6).replace(/\/$/, '');
-    if (rest.includes('/')) {
-      return undefined;
-    }
-  }
-  let user: string | undefined;
-  const at = rest.lastIndexOf('@');
-  if (at !== -1) {
-    user = rest.slice(0, at);
-    rest = rest.slice(at + 1);
-    if (user === '') {
-      return undefined;
-    }
-  }
-  let host: string;
-  let portText: string | undefined;
-  // misc.c `hpdelim`: a bracketed address, else up to the first ':'.
-  if (rest.startsWith('[')) {
-    const close = rest.indexOf(']');
-    if (close === -1) {
-      return undefined;
-    }
-    host = rest.slice(1, close);
-    const after = rest.slice(close + 1);
-    if (after !== '' && !after.startsWith(':')) {
-      return undefined;
-    }
-    portText = after === '' ? undefined : after.slice(1);
-  } else {
-    const colon = rest.indexOf(':');
-    host = colon === -1 ? rest : rest.slice(0, colon);
-    portText = colon === -1 ? undefined : rest.slice(colon + 1);
-  }
-  if (host === '') {
-    return undefined;
-  }
-  let port: number | undefined;
-  if (portText !== undefined) {
-    port = Number(portText);
-    if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535) {
-      return undefined;
-    }
-  }
-  return { host, ...(user === undefined ? {} : { user }), ...(port === undefined ? {} : { port }) };
-}
+export const parseJumpHop = parseUserHostPort;
 
 function validHop(hop: JumpHop): boolean {
   return isValidCommandLineHost(hop.host) && (hop.user === undefined || isValidCommandLineHost(hop.user));

@@ -97,6 +97,8 @@ export class HostMonitor {
   private beatTimer: ReturnType<typeof setInterval> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
+  /** Proxy failures in a row: each retry re-runs the user's ProxyCommand or jump, so these back off much further. */
+  private proxyFailures = 0;
   private mode: 'ssh' | 'banner' | 'stopped-untrusted' | 'unsupported' = 'ssh';
   private stopped = true;
   private failure: ProbeFailure | undefined;
@@ -280,6 +282,11 @@ export class HostMonitor {
         this.mode = 'unsupported';
         return;
       }
+      if (failure.reason === 'proxy') {
+        // A refused forward or a failing jump rarely heals in seconds: 15 s, 30 s, then every 60 s.
+        this.scheduleConnect(Math.min(60_000, 15_000 * 2 ** Math.min(this.proxyFailures++, 2)));
+        return;
+      }
       this.scheduleConnect(this.nextBackoff());
       return;
     }
@@ -289,6 +296,7 @@ export class HostMonitor {
       return;
     }
     this.attempts = 1;
+    this.proxyFailures = 0;
     this.failure = undefined;
     this.connection = connection;
     this.apply(this.health.connected(this.options.clock.monotonicNow()));

@@ -1,5 +1,6 @@
 import { createConnection, type Socket } from 'node:net';
 import { BannerParser, type BannerResult, type SshBanner } from '../../core/probe/banner';
+import { socketFailureReason } from './socketErrors';
 
 export interface BannerProbeOptions {
   readonly host: string;
@@ -21,29 +22,6 @@ export type BannerProbeResult =
       readonly banner: SshBanner;
     }
   | { readonly ok: false; readonly reason: BannerProbeFailureReason; readonly message: string };
-
-function reasonForCode(code: string | undefined): BannerProbeFailureReason {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'refused';
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'reset';
-    case 'ETIMEDOUT':
-      return 'timeout';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EHOSTDOWN':
-    case 'ENETDOWN':
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-    case 'EAI_NONAME':
-      return 'unreachable';
-    default:
-      return 'other';
-  }
-}
 
 /**
  * One unauthenticated look at an SSH server: open a TCP connection, read the
@@ -116,7 +94,7 @@ export function probeBanner(options: BannerProbeOptions): Promise<BannerProbeRes
     socket.on('data', (chunk: Buffer) => onParsed(parser.push(chunk)));
     socket.on('end', () => onParsed(parser.end()));
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      const reason = reasonForCode(err.code);
+      const reason = socketFailureReason(err.code);
       const during = connectedAt === undefined ? 'connecting to' : 'reading from';
       finish({ ok: false, reason, message: `${during} ${host} port ${port}: ${err.message}` });
     });
