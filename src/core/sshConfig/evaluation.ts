@@ -199,6 +199,11 @@ function sameText(a: string, aFrom: number, b: string, bFrom: number, len: numbe
   return true;
 }
 
+/**
+ * The sections OpenSSH evaluates for one file, in order (the file's blocks,
+ * split around Include lines with the included files' blocks in between),
+ * and first-value-wins lookups over them.
+ */
 export class Evaluation {
   /** Files: the linted one first, then included ones. */
   private readonly sources: IndexedConfig[] = [];

@@ -49,6 +49,11 @@ export interface HostPatternText {
 /** Criteria that take no argument (readconf.c / servconf.c match_cfg_line). */
 const bareCriteria = new Set(['all', 'canonical', 'final', 'invalid-user']);
 
+/**
+ * One file's blocks and directives by number: directive `d` is line
+ * `dirLine[d]` with keyword id `dirKw[d]`; block `b` (0 is the part before the
+ * first Host/Match line) holds directives `blockFrom[b]` to `blockTo[b]`.
+ */
 export class IndexedConfig {
   readonly scan: ScannedConfig;
   readonly table: KeywordTable;
@@ -367,6 +372,7 @@ export class IndexedConfig {
   }
 }
 
+/** Scans and indexes a config for the linter. */
 export function indexConfig(text: string, side: Side): IndexedConfig {
   return new IndexedConfig(text, side);
 }

@@ -105,6 +105,7 @@ function build(side: Side, infos: readonly KeywordInfo[]): KeywordTable {
 
 const tables: Record<Side, KeywordTable> = { client: build('client', clientKeywords), server: build('server', serverKeywords) };
 
+/** The lookup table of one side's catalogue (built once per process). */
 export function keywordTable(side: Side): KeywordTable {
   return tables[side];
 }
