@@ -57,6 +57,15 @@ describe('config lint: value checks', () => {
       assert.deepEqual(values(server('UnusedConnectionTimeout NONE')), []);
     });
 
+    it('the keepalive rules read times as ssh does', () => {
+      const budget = (v: string): string[] =>
+        lint(`Host *\n  ServerAliveInterval ${v}\n  ServerAliveCountMax 3\n  ConnectTimeout 10\n`, { side: 'client', opensshVersion: '9.2' }).map((f) => f.code);
+      assert.deepEqual(budget('+2'), ['keepalive-budget']);
+      assert.deepEqual(budget('"1m 5"'), []);
+      // `none` turns keepalives off (0): no budget to judge.
+      assert.deepEqual(budget('none'), []);
+    });
+
     it('ControlPersist takes yes, no, true, false (lower case) or a time', () => {
       for (const v of ['yes', 'no', 'true', 'false', '10m', '0']) {
         assert.deepEqual(values(client(`ControlPersist ${v}`)), [], v);

@@ -8,7 +8,7 @@ import { matchPattern, sampleHost } from './model';
 import type { Range } from './tokenizer';
 import { ALGORITHMS_KNOWN_THROUGH } from './keywordData/algorithms';
 import { algorithmProblem, atoiErr, convtime, isValidForward, isValidMaxStartups, isValidPort } from './valueChecks';
-import { editDistance, formatDuration, parseTime } from './values';
+import { editDistance, formatDuration } from './values';
 
 export interface LintOptions {
   readonly side: Side;
@@ -804,13 +804,13 @@ function plainSampleArg(model: IndexedConfig, b: number): number {
   return len > 0 ? a : -1;
 }
 
-/** Seconds of a keepalive time; a plain number is the common case. */
+/** Seconds of a keepalive time as ssh reads it (`none` and anything unreadable count as 0); a plain number is the common case. */
 function seconds(value: string): number | undefined {
   let n = 0;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (!isDigit(c) || i > 9) {
-      return parseTime(value);
+      return convtime(value);
     }
     n = n * 10 + (c - 48);
   }
@@ -1219,7 +1219,7 @@ function serverSemantics(ctx: Context): void {
   const firstValue = (ref: number): string | undefined => evaluated.model(ref).firstValue(evaluated.directive(ref));
   const interval = get(S_CLIENTALIVEINTERVAL);
   const count = get(S_CLIENTALIVECOUNTMAX);
-  const seconds = interval === -1 ? 0 : (parseTime(firstValue(interval) ?? '') ?? 0);
+  const seconds = interval === -1 ? 0 : (convtime(firstValue(interval) ?? '') ?? 0);
   let firstMatch = -1;
   for (let b = 1; b < model.blockCount && firstMatch === -1; b++) {
     if (model.isMatch(b)) {
