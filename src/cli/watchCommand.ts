@@ -1,4 +1,5 @@
 import { defaultHeartbeatSettings, type HealthState, type HeartbeatSettings } from '../core/health/health';
+import { formatRtt } from '../core/health/present';
 import { isValidHostArgument, parseSshG } from '../core/sshConfig/effective';
 import { Heartbeat } from '../node/heartbeat/heartbeat';
 import { hostKeyFor, registrationFor } from '../node/heartbeat/probes';
@@ -113,10 +114,6 @@ function clockTime(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-function formatRtt(ms: number): string {
-  return ms < 10 ? `${ms.toFixed(2)} ms` : ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
 /** `ssh-lifeline watch`: resolves each host with ssh -G, then prints beats and state changes until stopped. */

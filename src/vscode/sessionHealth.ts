@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { HostHealth, type HealthSnapshot } from '../core/health/health';
 import type { HostView } from '../core/health/present';
 import { lastOption, parseSshArgs } from '../core/sshArgs/parse';
 import type { TrackedSession } from '../core/session/tracked';
@@ -57,7 +56,8 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
   private readonly sockets = new Map<string, SocketState>();
   private socketTimer: ReturnType<typeof setInterval> | undefined;
   private fireScheduled = false;
-  private readonly unknownSnapshot: HealthSnapshot;
+  /** The heartbeat settings the current registrations were made with. */
+  private registeredWith: string;
 
   constructor(private readonly options: SessionHealthOptions) {
     options.tracker.onDidChange(this.sync, this, this.disposables);
@@ -67,7 +67,7 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
       { dispose: hb.onBeat(() => this.fireSoon()) },
       { dispose: hb.onStateChange(() => this.fireSoon()) },
     );
-    this.unknownSnapshot = new HostHealth(options.settings.heartbeat().thresholds, 0).snapshot(0);
+    this.registeredWith = JSON.stringify(options.settings.heartbeat());
     this.sync();
   }
 
@@ -171,7 +171,7 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
     return {
       key,
       label,
-      snapshot: monitor.snapshot() ?? this.unknownSnapshot,
+      snapshot: monitor.snapshot(),
       probe: monitor.probeMode,
       ...(failure === undefined ? {} : { note: failure.message }),
       sshNotices: target === undefined ? undefined : target.deadLink ?? (target.tcpKeepAlive ? 'tcp-only' : 'never'),
@@ -180,6 +180,12 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
   }
 
   private settingsChanged(): void {
+    // Any sshLifeline.* change fires this; only heartbeat changes restart the probes.
+    const current = JSON.stringify(this.options.settings.heartbeat());
+    if (current === this.registeredWith) {
+      return;
+    }
+    this.registeredWith = current;
     // Thresholds or the switch changed: start over with fresh registrations.
     for (const w of this.watched.values()) {
       w.release();

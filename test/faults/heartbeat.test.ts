@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { descendantsOf } from '../../src/core/process/processTree';
 import { readProcessTable } from '../../src/node/processTable';
+import { median } from '../../bench/lib/stats';
 import { createTopology, type Topology } from '../fixtures/netns';
 import { startSshd, type SshdFixture } from '../fixtures/sshd';
 
@@ -88,10 +89,6 @@ class Watch {
   }
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function signalServer(sshd: SshdFixture, signal: NodeJS.Signals): Promise<number> {

@@ -9,15 +9,11 @@ import { parseSshG } from '../../src/core/sshConfig/effective';
 import { probeTargetFromEffective, type ProbeTarget } from '../../src/core/probe/target';
 import { connectSshProbe, keepaliveInternals, ProbeError, type SshProbeConnection } from '../../src/node/probe/sshProbe';
 import { startSshAgent } from '../fixtures/sshAgent';
+import { median } from '../../bench/lib/stats';
+import { rejection } from '../fixtures/probeErrors';
 import { freePort, startSshd, type SshdFixture } from '../fixtures/sshd';
 
 const execFileAsync = promisify(execFile);
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 /** The fixture's host as the product sees it: `ssh -G -F config testhost`, mapped. */
 async function targetFromSshG(sshd: SshdFixture, home: string): Promise<ProbeTarget> {
@@ -38,16 +34,6 @@ function plainTarget(sshd: SshdFixture, over: Partial<ProbeTarget> = {}): ProbeT
     connectTimeoutMs: 10_000,
     ...over,
   };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ProbeError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ProbeError, `expected a ProbeError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the probe to fail');
 }
 
 /** sshd's log from `offset` on, once it shows that the connection has ended (bounded wait). */

@@ -8,27 +8,13 @@ import { parseSshG } from '../../src/core/sshConfig/effective';
 import { probeTargetFromEffective, type ProbeTarget } from '../../src/core/probe/target';
 import { defaultHeartbeatSettings } from '../../src/core/health/health';
 import { hostKeyFor, registrationFor } from '../../src/node/heartbeat/probes';
-import { connectSshProbe, ProbeError, type SshProbeConnection } from '../../src/node/probe/sshProbe';
+import { connectSshProbe, type SshProbeConnection } from '../../src/node/probe/sshProbe';
 import { defaultSpawnProxy, type SpawnProxy } from '../../src/node/probe/proxyStream';
+import { median } from '../../bench/lib/stats';
+import { rejection } from '../fixtures/probeErrors';
 import { startSshd, type SshdFixture } from '../fixtures/sshd';
 
 const execFileAsync = promisify(execFile);
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-async function rejection(p: Promise<unknown>): Promise<ProbeError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ProbeError, `expected a ProbeError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the probe to fail');
-}
 
 /** `ssh -G -F config testhost`, mapped as the product maps it; no agent, so only the fixture's key is offered. */
 async function targetFromSshG(configPath: string): Promise<ProbeTarget> {

@@ -5,12 +5,12 @@ import {
   canonicalIpv4,
   configFileOption,
   evaluateSshConfig,
-  matchPatternList,
   percentExpand,
   type ConfigSource,
   type EvaluateInput,
   type Evaluation,
 } from '../../src/core/sshConfig/evaluate';
+import { matchPatternList } from '../../src/core/sshConfig/model';
 
 const local = { user: 'alice', uid: 1000, home: '/home/alice', hostname: 'laptop.lan', env: { HOME: '/home/alice', XDG_RUNTIME_DIR: '/run/user/1000' } };
 

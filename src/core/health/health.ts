@@ -153,7 +153,7 @@ export class HostHealth {
   private sent = 0;
 
   constructor(
-    private settings: HeartbeatSettings,
+    private readonly settings: HeartbeatSettings,
     now: number,
   ) {
     this.since = now;
@@ -163,8 +163,10 @@ export class HostHealth {
     return this.current;
   }
 
-  updateSettings(settings: HeartbeatSettings): void {
-    this.settings = settings;
+  /** The round trip recorded for beat `id`; undefined while unanswered, when it spanned a sleep, or once out of the history. */
+  rttOf(id: number): number | undefined {
+    const beat = this.beats.find((b) => b.id === id);
+    return beat === undefined || beat.void === true ? undefined : beat.rttMs;
   }
 
   /** A probe started trying to reach the host: a host that never answers is silent from here. */

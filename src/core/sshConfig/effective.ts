@@ -4,6 +4,7 @@
  * `sshd -t` (a server file's errors), plus the policy for when either may run.
  * Running the programs is src/node's job; this module only parses and decides.
  */
+import { isValidCommandLineHost } from '../sshArgs/parse';
 import type { IncludeFiles } from './includes';
 import { includePattern, MAX_INCLUDE_DEPTH } from './includes';
 import { buildModel } from './model';
@@ -76,20 +77,14 @@ export function sshdValidationGate(input: SshdGateInput): GateRefusal | undefine
 }
 
 /**
- * Characters ssh refuses in a host name given on the command line (ssh.c
- * `valid_hostname`, OpenSSH 8.8+: `'`"$\;&<>|(){}`, plus `,` since 9.x), besides
- * whitespace and control characters.
- */
-const refusedInHost = /['`"$\\;&<>|(){},\s\p{Cc}]/u;
-
-/**
  * Whether `host` may be handed to `ssh -G -- host` and mean exactly that host:
- * OpenSSH's own rules (no leading `-`, none of the characters above), and
+ * OpenSSH's own rules ({@link isValidCommandLineHost}), and
  * additionally no `@` and no `ssh://` (ssh would read a user or a URI out of
  * it, so the options shown would be for another name).
  */
 export function isValidHostArgument(host: string): boolean {
-  return host !== '' && !host.startsWith('-') && !refusedInHost.test(host) && !host.includes('@') && !/^ssh:/i.test(host);
+  // Beyond ssh's byte-wise check: no Unicode whitespace or C1 controls either.
+  return isValidCommandLineHost(host) && !/[\s\p{Cc}]/u.test(host) && !host.includes('@') && !/^ssh:/i.test(host);
 }
 
 // ---------------------------------------------------------------- ssh -G

@@ -44,7 +44,7 @@ import { parseUserHostPort } from '../sshArgs/parse';
 import type { EffectiveOptions } from './effective';
 import { expandIncludes, type IncludeFiles } from './includes';
 import { clientKeyword } from './keywords';
-import { buildModel, matchPattern, type Block, type Directive, type MatchCriterion } from './model';
+import { buildModel, hostBlockMatches, matchPatternList, type Block, type Directive, type MatchCriterion } from './model';
 import { tokenize, type Line } from './tokenizer';
 import { parseTime } from './values';
 
@@ -339,7 +339,7 @@ class Evaluator {
         let result = headers.get(block.header);
         if (result === undefined) {
           const outerActive = block.outer === undefined || active(block.outer);
-          result = block.kind === 'host' ? outerActive && hostBlockMatches(block, pass.host) : this.match(block.criteria, pass, outerActive) && outerActive;
+          result = block.kind === 'host' ? outerActive && hostBlockMatches(block.patterns, pass.host) : this.match(block.criteria, pass, outerActive) && outerActive;
           headers.set(block.header, result);
         }
         return result;
@@ -623,42 +623,6 @@ function restOfLine(line: Line): string {
     .slice(keyword.range.end.character)
     .replace(/^[ \t\r\n=]+/, '')
     .replace(/[ \t\r\n\f]+$/, '');
-}
-
-function hostBlockMatches(block: Extract<Block, { kind: 'host' }>, host: string): boolean {
-  let matched = false;
-  for (const p of block.patterns) {
-    if (matchPattern(host, p.pattern)) {
-      if (p.negated) {
-        return false;
-      }
-      matched = true;
-    }
-  }
-  return matched;
-}
-
-/**
- * match.c `match_pattern_list`: comma-separated patterns, `!` negates; 1 when a
- * positive pattern matches, -1 when a negated one does (that wins), else 0.
- * `dolower` lower-cases the patterns (the text is lower-cased by the caller).
- */
-export function matchPatternList(text: string, list: string, dolower: boolean): -1 | 0 | 1 {
-  let got: 0 | 1 = 0;
-  for (const raw of list.split(',')) {
-    const negated = raw.startsWith('!');
-    let pattern = negated ? raw.slice(1) : raw;
-    if (dolower) {
-      pattern = pattern.toLowerCase();
-    }
-    if (matchPattern(text, pattern)) {
-      if (negated) {
-        return -1;
-      }
-      got = 1;
-    }
-  }
-  return got;
 }
 
 /** One hop, with -1 for "no port" as the jump fields of readconf.c hold it. */

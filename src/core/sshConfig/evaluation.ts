@@ -8,7 +8,7 @@
  */
 import { includePattern, MAX_INCLUDE_DEPTH, type IncludeContext, type LoadConfig } from './includes';
 import type { IndexedConfig } from './indexedConfig';
-import { hostBlockMatches, matchPattern } from './model';
+import { hostBlockMatches, matchPatternList } from './model';
 
 /** Whether a block applies to a connection; Match blocks we cannot decide statically are "maybe". */
 export type Applies = 'yes' | 'no' | 'maybe';
@@ -490,7 +490,7 @@ export class Evaluation {
       if (c.name === 'all') {
         r = 'yes';
       } else if ((c.name === 'host' || c.name === 'originalhost') && c.arg !== -1) {
-        r = matchPatternList(host, model.scan.argValue(c.arg)) ? 'yes' : 'no';
+        r = matchPatternList(host, model.scan.argValue(c.arg), false) === 1 ? 'yes' : 'no';
       } else {
         r = 'maybe';
       }
@@ -510,17 +510,3 @@ export class Evaluation {
 
 const NONE_PATHS: readonly string[] = [];
 
-/** match.c `match_pattern_list`: comma-separated, `!` negates. */
-export function matchPatternList(text: string, list: string): boolean {
-  let matched = false;
-  for (const raw of list.split(',')) {
-    const negated = raw.startsWith('!');
-    if (matchPattern(text, negated ? raw.slice(1) : raw)) {
-      if (negated) {
-        return false;
-      }
-      matched = true;
-    }
-  }
-  return matched;
-}

@@ -128,6 +128,29 @@ export function matchPattern(text: string, pattern: string): boolean {
 }
 
 /** readconf.c `oHost`: a negated match excludes the block; otherwise any positive match includes it. */
+/**
+ * match.c `match_pattern_list`: comma-separated patterns, `!` negates; 1 when a
+ * positive pattern matches, -1 when a negated one does (that wins), else 0.
+ * `dolower` lower-cases the patterns (the text is lower-cased by the caller).
+ */
+export function matchPatternList(text: string, list: string, dolower: boolean): -1 | 0 | 1 {
+  let got: 0 | 1 = 0;
+  for (const raw of list.split(',')) {
+    const negated = raw.startsWith('!');
+    let pattern = negated ? raw.slice(1) : raw;
+    if (dolower) {
+      pattern = pattern.toLowerCase();
+    }
+    if (matchPattern(text, pattern)) {
+      if (negated) {
+        return -1;
+      }
+      got = 1;
+    }
+  }
+  return got;
+}
+
 export function hostBlockMatches(patterns: readonly Pick<HostPattern, 'pattern' | 'negated'>[], host: string): boolean {
   let matched = false;
   for (const p of patterns) {

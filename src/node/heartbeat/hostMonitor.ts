@@ -20,8 +20,6 @@ export interface HeartbeatConnection {
   /** Called once when the connection ends; with a failure unless we closed it. */
   onClose(listener: (failure?: ProbeFailure) => void): () => void;
   close(): void;
-  readonly bytesSent: number;
-  readonly bytesReceived: number;
 }
 
 /** Opens a probe connection; rejects with a {@link ProbeFailure}-shaped error. */
@@ -123,10 +121,6 @@ export class HostMonitor {
     return this.failure;
   }
 
-  get bytes(): { readonly sent: number; readonly received: number } | undefined {
-    return this.connection === undefined ? undefined : { sent: this.connection.bytesSent, received: this.connection.bytesReceived };
-  }
-
   onBeat(listener: (e: BeatEvent) => void): () => void {
     this.beatListeners.add(listener);
     return () => this.beatListeners.delete(listener);
@@ -196,14 +190,6 @@ export class HostMonitor {
       this.options.log(`[probe] ${this.label}: dropping the silent probe connection and reconnecting`);
       this.dropConnection();
       this.scheduleConnect(0);
-    }
-  }
-
-  updateSettings(settings: HeartbeatSettings): void {
-    this.health.updateSettings(settings);
-    if (this.beatTimer !== undefined) {
-      clearInterval(this.beatTimer);
-      this.beatTimer = setInterval(() => this.beat(), settings.intervalMs);
     }
   }
 
@@ -330,11 +316,11 @@ export class HostMonitor {
     const id = this.health.beatSent(this.options.clock.monotonicNow());
     connection.ping().then(
       () => {
-        const at = this.options.clock.monotonicNow();
-        this.apply(this.health.beatAnswered(id, at));
-        const snap = this.health.snapshot(at);
-        if (snap.lastRttMs !== undefined && this.connection === connection) {
-          this.emitBeat(snap.lastRttMs);
+        this.apply(this.health.beatAnswered(id, this.options.clock.monotonicNow()));
+        // A beat sent before a sleep has no round trip worth showing.
+        const rtt = this.health.rttOf(id);
+        if (rtt !== undefined && this.connection === connection) {
+          this.emitBeat(rtt);
         }
       },
       () => {

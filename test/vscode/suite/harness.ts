@@ -44,6 +44,11 @@ export async function capture(request: CaptureRequest): Promise<CaptureResult | 
   });
 }
 
+/** Single-quotes a word for a POSIX shell (what the suites type into terminals). */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Polls `probe` until it returns something other than undefined, or fails with `what`. */
 export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -3,13 +3,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import { capture, readTestConfig, workspaceRoot } from './harness';
+import { capture, readTestConfig, workspaceRoot, shellQuote } from './harness';
 
 const execFileAsync = promisify(execFile);
-
-function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** A rule set that drops every packet to and from the fixture sshd's port on loopback: a black hole, no RST, no ICMP. */
 async function blackhole(port: number, on: boolean): Promise<void> {

@@ -4,12 +4,7 @@ import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import type { TrackedSession } from '../../../src/core/session/tracked';
 import { TerminalTracker } from '../../../src/vscode/terminalTracker';
-import { eventually, readTestConfig, workspaceRoot } from './harness';
-
-/** Single-quotes a word for a POSIX shell. */
-function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
+import { eventually, readTestConfig, workspaceRoot, shellQuote } from './harness';
 
 /** A loopback port nothing listens on (bound, then released). */
 function closedPort(): Promise<number> {

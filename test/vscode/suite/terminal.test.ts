@@ -3,12 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { descendantsOf, readProcessTable } from '../../../src/node/processTable';
-import { capture, eventually, readTestConfig, workspaceRoot } from './harness';
-
-/** Single-quotes a word for a POSIX shell. */
-function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
+import { capture, eventually, readTestConfig, workspaceRoot, shellQuote } from './harness';
 
 export function terminalSuite(): void {
   suite('Terminals', () => {
