@@ -116,6 +116,17 @@ describe('config lint rules', () => {
       assert.deepEqual(codes(server('TCPKeepAlive no\n')), ['clientalive-missing', 'tcpkeepalive-off-no-alive']);
     });
 
+    it('tcpkeepalive-off-no-alive offers no trailing Host * fix when an earlier ServerAliveInterval 0, none or junk would win over it', () => {
+      // Found by the fix property below: the added value never took effect, so the finding stayed.
+      for (const text of ['TCPKeepAlive no\nServerAliveInterval 0\nHost h\n', 'TCPKeepAlive no\nServerAliveInterval Host\nHost Host', 'Host h\n  ServerAliveInterval none\n  TCPKeepAlive no\n']) {
+        const [f] = only(client(text), 'tcpkeepalive-off-no-alive');
+        assert.ok(f !== undefined, text);
+        assert.deepEqual(f.fixes, [], text);
+      }
+      const [unset] = only(client('TCPKeepAlive no\nHost h\n'), 'tcpkeepalive-off-no-alive');
+      assert.equal(unset?.fixes[0]?.preferred, true);
+    });
+
     it('clientalive-missing inserts before the first Match block', () => {
       const text = 'PermitRootLogin no\nMatch User backup\n  ForceCommand /bin/true\n';
       const after = fixed(text, only(server(text), 'clientalive-missing')[0]);

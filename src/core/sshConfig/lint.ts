@@ -875,7 +875,8 @@ function clientSemantics(ctx: Context): void {
         'tcpkeepalive-off-no-alive',
         model.directiveRange(tcp),
         `TCPKeepAlive no without ServerAliveInterval${block === -1 ? '' : ` for ${model.headerText(model.blockHeader[block] as number)}`}: nothing ever checks an idle connection, so a dead one is never noticed.`,
-        [keepaliveFix(ctx)],
+        // An earlier `ServerAliveInterval 0` (or none, or unreadable) wins over anything a trailing Host * adds: no fix then.
+        interval === -1 ? [keepaliveFix(ctx)] : [],
       );
     }
   };
