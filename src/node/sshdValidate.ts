@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { constants, rmSync } from 'node:fs';
-import { access, chmod, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { chmod, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findProgram } from './findProgram';
 import { parseSshdTestOutput, type SshdReport } from '../core/sshConfig/effective';
 
 export type SshdCheck =
@@ -24,21 +25,10 @@ export interface SshdValidatorOptions {
 
 /**
  * Where sshd is: `/usr/sbin/sshd`, else the first `sshd` in an absolute PATH
- * entry. Relative PATH entries (`.`, `bin`) are skipped: they would name a
- * program relative to whatever directory we run in. The path is absolute,
- * which sshd also wants for itself.
+ * entry. The path is absolute, which sshd also wants for itself.
  */
-export async function findSshd(env: Readonly<Record<string, string | undefined>> = process.env): Promise<string | undefined> {
-  const candidates = ['/usr/sbin/sshd', ...(env['PATH'] ?? '').split(path.delimiter).filter((dir) => path.isAbsolute(dir)).map((dir) => path.join(dir, 'sshd'))];
-  for (const candidate of candidates) {
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
+export function findSshd(env: Readonly<Record<string, string | undefined>> = process.env): Promise<string | undefined> {
+  return findProgram('sshd', env, ['/usr/sbin/sshd']);
 }
 
 interface Session {

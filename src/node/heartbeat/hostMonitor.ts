@@ -102,6 +102,11 @@ export class HostMonitor {
   private failure: ProbeFailure | undefined;
   private readonly beatListeners = new Set<(e: BeatEvent) => void>();
   private readonly stateListeners = new Set<(e: StateEvent) => void>();
+  private readonly contactListeners = new Set<() => void>();
+  /** Monotonic time until which someone waits for this host (a reattach): attempts restart quickly instead of backing off. */
+  private hurryUntil = Number.NEGATIVE_INFINITY;
+  /** How long the last successful connect took, to bound a hurried attempt. */
+  private lastConnectMs = 0;
 
   constructor(private readonly options: HostMonitorOptions) {
     this.health = new HostHealth(options.settings, options.clock.monotonicNow());
@@ -129,6 +134,42 @@ export class HostMonitor {
   onStateChange(listener: (e: StateEvent) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
+  }
+
+  /**
+   * Fires on every fresh sign of life: a probe connection established, a
+   * keepalive answered, a banner read. A reattach waits for one.
+   */
+  onContact(listener: () => void): () => void {
+    this.contactListeners.add(listener);
+    return () => this.contactListeners.delete(listener);
+  }
+
+  /**
+   * Someone is waiting for this host to come back (a reattach): for the next
+   * `forMs`, attempts restart every ~1.5 s (or 4 × the last connect time)
+   * instead of backing off to 5 s, and an attempt stuck in the kernel's SYN
+   * retransmissions (1 s, 3 s, 7 s…) is abandoned for a fresh one, so a
+   * restored link is noticed within about a second. Nothing reaches sshd
+   * while the link is dead, so this costs the server nothing.
+   */
+  hurry(forMs: number): void {
+    this.hurryUntil = Math.max(this.hurryUntil, this.options.clock.monotonicNow() + forMs);
+    if (this.stopped || this.mode !== 'ssh' || this.connection !== undefined || this.connecting !== undefined) {
+      return;
+    }
+    this.clearTimers();
+    this.attempts = 0;
+    this.scheduleConnect(0);
+  }
+
+  /** Stops hurrying (the reattach is over). */
+  relax(): void {
+    this.hurryUntil = Number.NEGATIVE_INFINITY;
+  }
+
+  private hurried(): boolean {
+    return this.options.clock.monotonicNow() < this.hurryUntil;
   }
 
   snapshot(): HealthSnapshot {
@@ -229,6 +270,10 @@ export class HostMonitor {
   }
 
   private nextBackoff(): number {
+    if (this.hurried()) {
+      this.attempts++;
+      return 250;
+    }
     const delay = reconnectBackoffMs[Math.min(this.attempts, reconnectBackoffMs.length - 1)] as number;
     this.attempts++;
     return delay;
@@ -237,12 +282,22 @@ export class HostMonitor {
   private async connectOnce(): Promise<void> {
     const controller = new AbortController();
     this.connecting = controller;
+    const started = this.options.clock.monotonicNow();
+    const abandon = this.hurried()
+      ? setTimeout(() => controller.abort(new Error('abandoned for a fresh attempt')), Math.max(1500, 4 * this.lastConnectMs))
+      : undefined;
     let connection: HeartbeatConnection;
     try {
       connection = await this.options.connect(controller.signal);
     } catch (err) {
+      clearTimeout(abandon);
       this.connecting = undefined;
       if (this.stopped) {
+        return;
+      }
+      if (controller.signal.aborted) {
+        // Abandoned by a hurry (see hurry()): not a verdict on the host, just a fresh attempt.
+        this.scheduleConnect(0);
         return;
       }
       const failure = asFailure(err);
@@ -276,16 +331,19 @@ export class HostMonitor {
       this.scheduleConnect(this.nextBackoff());
       return;
     }
+    clearTimeout(abandon);
     this.connecting = undefined;
     if (this.stopped) {
       connection.close();
       return;
     }
+    this.lastConnectMs = this.options.clock.monotonicNow() - started;
     this.attempts = 1;
     this.proxyFailures = 0;
     this.failure = undefined;
     this.connection = connection;
     this.apply(this.health.connected(this.options.clock.monotonicNow()));
+    this.emitContact();
     connection.onClose((failure) => {
       if (this.connection !== connection) {
         return;
@@ -362,6 +420,13 @@ export class HostMonitor {
     const event: BeatEvent = { label: this.label, time: this.options.clock.wallNow(), rttMs };
     for (const l of this.beatListeners) {
       l(event);
+    }
+    this.emitContact();
+  }
+
+  private emitContact(): void {
+    for (const l of [...this.contactListeners]) {
+      l();
     }
   }
 
