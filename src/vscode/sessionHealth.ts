@@ -3,7 +3,8 @@ import type { HostView } from '../core/health/present';
 import { lastOption, parseSshArgs } from '../core/sshArgs/parse';
 import type { TrackedSession } from '../core/session/tracked';
 import { socketVerdict } from '../core/socket/verdict';
-import type { Heartbeat } from '../node/heartbeat/heartbeat';
+import type { Heartbeat, HostRegistration } from '../node/heartbeat/heartbeat';
+import type { HostMonitor } from '../node/heartbeat/hostMonitor';
 import { hostKeyFor, registrationFor } from '../node/heartbeat/probes';
 import { readSocketStats } from '../node/socketProbe';
 import type { HealthModel } from './heartbeatStatus';
@@ -196,7 +197,6 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
   }
 
   private sync(): void {
-    const hb = this.options.settings.heartbeat();
     const sessions = this.options.tracker.sessions();
     const live = new Set<string>();
     for (const s of sessions) {
@@ -215,36 +215,14 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
         }
         continue;
       }
-      const perHost = this.options.settings.heartbeatFor(s.alias);
-      if (!perHost.enabled) {
-        this.notProbed.set(s.id, 'the heartbeat is off for this host (sshLifeline.heartbeat)');
+      const made = this.registrationOf(s);
+      if ('why' in made) {
+        this.notProbed.set(s.id, made.why);
+        this.options.log.info(`[heartbeat] ${s.alias}: ${made.why}`);
         continue;
       }
-      const configFile = configFileOf(s);
-      const registration = registrationFor(s.options as NonNullable<TrackedSession['options']>, s.alias, {
-        settings: perHost.thresholds,
-        env: this.options.env,
-        home: this.options.home,
-        ...(configFile === undefined ? {} : { configFile }),
-        bannerFallback: hb.bannerFallback,
-        bannerSpacingMs: hb.bannerSpacingMs,
-        log: (line) => this.options.log.debug(line),
-      });
-      if (registration.kind === 'not-probed') {
-        this.notProbed.set(s.id, registration.message);
-        this.options.log.info(`[heartbeat] ${s.alias}: ${registration.message}`);
-        continue;
-      }
-      const carried = registration.target.proxyCommand !== undefined ? 'a ProxyCommand' : registration.target.proxyJump !== undefined ? 'a jump host' : undefined;
-      if (carried !== undefined && !this.options.trust.isTrusted) {
-        const message = `reached through ${carried}, which is probed (through the system ssh) only in a trusted workspace`;
-        this.notProbed.set(s.id, message);
-        this.options.log.info(`[heartbeat] ${s.alias}: ${message}`);
-        continue;
-      }
-      const key = hostKeyFor(registration.target);
-      const owned = this.options.heartbeat.acquire(key, registration.registration);
-      this.watched.set(s.id, { key, label: s.alias, release: owned.release });
+      const owned = this.options.heartbeat.acquire(made.key, made.registration);
+      this.watched.set(s.id, { key: made.key, label: s.alias, release: owned.release });
     }
     for (const [id, w] of [...this.watched]) {
       if (!live.has(id)) {
@@ -264,6 +242,57 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
       this.stopSocketTimer();
     }
     this.fireSoon();
+  }
+
+  /** How to probe a session's host: its heartbeat key and registration, or why it is not probed. */
+  private registrationOf(s: TrackedSession): { readonly key: string; readonly registration: HostRegistration } | { readonly why: string } {
+    const hb = this.options.settings.heartbeat();
+    const perHost = this.options.settings.heartbeatFor(s.alias);
+    if (!perHost.enabled) {
+      return { why: 'the heartbeat is off for this host (sshLifeline.heartbeat)' };
+    }
+    if (s.options === undefined) {
+      return { why: 'its target is not resolved' };
+    }
+    const configFile = configFileOf(s);
+    const registration = registrationFor(s.options, s.alias, {
+      settings: perHost.thresholds,
+      env: this.options.env,
+      home: this.options.home,
+      ...(configFile === undefined ? {} : { configFile }),
+      bannerFallback: hb.bannerFallback,
+      bannerSpacingMs: hb.bannerSpacingMs,
+      log: (line) => this.options.log.debug(line),
+    });
+    if (registration.kind === 'not-probed') {
+      return { why: registration.message };
+    }
+    const carried = registration.target.proxyCommand !== undefined ? 'a ProxyCommand' : registration.target.proxyJump !== undefined ? 'a jump host' : undefined;
+    if (carried !== undefined && !this.options.trust.isTrusted) {
+      return { why: `reached through ${carried}, which is probed (through the system ssh) only in a trusted workspace` };
+    }
+    return { key: hostKeyFor(registration.target), registration: registration.registration };
+  }
+
+  /**
+   * Keeps a session's host watched even after the session ended (a reattach
+   * waits for the host to answer): the monitor, and a release to call when
+   * done. Undefined, with why, when the host cannot be probed.
+   */
+  holdHost(s: TrackedSession): { readonly monitor: HostMonitor; readonly release: () => void } | { readonly why: string } {
+    const made = this.registrationOf(s);
+    return 'why' in made ? made : this.options.heartbeat.acquire(made.key, made.registration);
+  }
+
+  /** What the heartbeat and the kernel say about a session, for the reattach decision. */
+  factsOf(s: TrackedSession): { readonly health: SessionRow['state'] | 'unknown'; readonly socket: 'healthy' | 'stalled' | 'unknown' } {
+    const w = this.watched.get(s.id);
+    const snap = w === undefined ? undefined : this.options.heartbeat.monitor(w.key)?.snapshot();
+    const socket = this.sockets.get(s.id);
+    return {
+      health: snap?.state ?? 'unknown',
+      socket: socket === undefined ? 'unknown' : socket.stalled ? 'stalled' : 'healthy',
+    };
   }
 
   /** Why a session is not probed; 'pending' while its target is being resolved. */

@@ -58,6 +58,8 @@ export class TerminalTracker implements vscode.Disposable {
   private readonly keys = new WeakMap<vscode.Terminal, number>();
   private readonly open = new Map<number, { terminal: vscode.Terminal; shellPid: number | undefined }>();
   private readonly executionKeys = new WeakMap<vscode.TerminalShellExecution, number>();
+  /** Shell-integration executions started and not yet ended, per terminal key. */
+  private readonly runningExecutions = new Map<number, number>();
   private readonly outputs = new Map<number, { tail: OutputTail; done: Promise<void>; terminal: number }>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly abort = new AbortController();
@@ -113,6 +115,36 @@ export class TerminalTracker implements vscode.Disposable {
       : this.sessionsOf(terminal)
           .filter((s) => s.state === 'running')
           .pop();
+  }
+
+  /** The open terminal a session runs (or ran) in. */
+  terminalOf(sessionId: string): vscode.Terminal | undefined {
+    for (const [key, entry] of this.open) {
+      if (this.book.ofTerminal(key).some((s) => s.id === sessionId)) {
+        return entry.terminal;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether `terminal` sits at an idle local prompt, so a command may be run
+   * in it: shell integration is active, every execution it started has
+   * ended, and (from a fresh read of the process table) the shell has no
+   * child process — no ssh, editor, pager or `Password:` prompt in the
+   * foreground. Without a process table the answer is always no.
+   */
+  async idlePrompt(terminal: vscode.Terminal): Promise<boolean> {
+    const key = this.keys.get(terminal);
+    const entry = key === undefined ? undefined : this.open.get(key);
+    if (key === undefined || entry?.shellPid === undefined || terminal.shellIntegration === undefined || terminal.exitStatus !== undefined) {
+      return false;
+    }
+    if ((this.runningExecutions.get(key) ?? 0) > 0 || !this.processScanning) {
+      return false;
+    }
+    const table = await this.readProcesses();
+    return !table.some((p) => p.ppid === entry.shellPid);
   }
 
   /** A new period for the rescan timer (the setting changed). */
@@ -220,6 +252,7 @@ export class TerminalTracker implements vscode.Disposable {
       return;
     }
     this.open.delete(key);
+    this.runningExecutions.delete(key);
     this.book.terminalClosed(key, Date.now());
     for (const [execution, output] of this.outputs) {
       if (output.terminal === key) {
@@ -258,6 +291,7 @@ export class TerminalTracker implements vscode.Disposable {
     const key = this.nextKey++;
     this.executionKeys.set(event.execution, key);
     const terminalKey = this.keyOf(event.terminal);
+    this.runningExecutions.set(terminalKey, (this.runningExecutions.get(terminalKey) ?? 0) + 1);
     if (!this.open.has(terminalKey)) {
       this.terminalOpened(event.terminal);
     }
@@ -297,6 +331,13 @@ export class TerminalTracker implements vscode.Disposable {
     const terminalKey = this.keys.get(event.terminal);
     if (key === undefined || terminalKey === undefined) {
       return;
+    }
+    this.executionKeys.delete(event.execution);
+    const running = (this.runningExecutions.get(terminalKey) ?? 1) - 1;
+    if (running > 0) {
+      this.runningExecutions.set(terminalKey, running);
+    } else {
+      this.runningExecutions.delete(terminalKey);
     }
     const output = this.outputs.get(key);
     this.outputs.delete(key);
