@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { startSshd } from '../fixtures/sshd';
+import { stopRemoteTmux } from '../fixtures/tmux';
 import { bundleSuites, createTestWorkspace, followFile, readSummary, repoRoot, requireBuiltExtension } from './setup';
 
-async function runOn(version: string, suitePath: string, ssh: { configPath: string; host: string }): Promise<boolean> {
+async function runOn(version: string, suitePath: string, ssh: { configPath: string; host: string; remoteTmuxTmpDir: string }): Promise<boolean> {
   process.stdout.write(`\n── VS Code ${version} (desktop) ──\n`);
   const tmp = await mkdtemp(path.join(tmpdir(), 'lifeline-desktop-'));
   const resultsFile = path.join(tmp, 'results.log');
@@ -23,6 +24,7 @@ async function runOn(version: string, suitePath: string, ssh: { configPath: stri
     repoRoot,
     sshConfigPath: ssh.configPath,
     sshHost: ssh.host,
+    remoteTmuxTmpDir: ssh.remoteTmuxTmpDir,
     scratchDir: path.join(tmp, 'scratch'),
     resultsFile,
   });
@@ -55,13 +57,16 @@ async function main(): Promise<number> {
   requireBuiltExtension();
   const versions = process.argv.length > 2 ? process.argv.slice(2) : ['1.93.0', 'stable'];
   const suitePath = await bundleSuites();
-  const sshd = await startSshd();
+  const remoteTmuxTmpDir = await mkdtemp(path.join(tmpdir(), 'lifeline-remote-tmux-'));
+  // Every remote `tmux` of the suites (typed, or run by a reattach) uses a private server, never the machine's own.
+  const sshd = await startSshd({ sshdOptions: { SetEnv: `TMUX_TMPDIR=${remoteTmuxTmpDir}` } });
   try {
     let ok = true;
-    for (const version of versions) ok = (await runOn(version, suitePath, sshd)) && ok;
+    for (const version of versions) ok = (await runOn(version, suitePath, { configPath: sshd.configPath, host: sshd.host, remoteTmuxTmpDir })) && ok;
     return ok ? 0 : 1;
   } finally {
     await sshd.stop();
+    await stopRemoteTmux(remoteTmuxTmpDir);
   }
 }
 

@@ -26,6 +26,7 @@ import {
 } from '../../scripts/vscodeServer';
 import type { VscodeServer } from '../../scripts/vscodeServer';
 import { startSshd } from '../fixtures/sshd';
+import { stopRemoteTmux } from '../fixtures/tmux';
 import {
   bundleSuites,
   createTestWorkspace,
@@ -53,6 +54,7 @@ interface Shared {
   readonly vsixPath: string | undefined;
   readonly sshConfigPath: string;
   readonly sshHost: string;
+  readonly remoteTmuxTmpDir: string;
 }
 
 interface PassOutcome {
@@ -81,13 +83,16 @@ async function main(): Promise<number> {
 
   const vscodeDir = await installVscodeServer();
   const suitePath = await bundleSuites();
-  const sshd = await startSshd();
+  const remoteTmuxTmpDir = await mkdtemp(path.join(tmpdir(), 'lifeline-remote-tmux-'));
+  // Every remote `tmux` of the suites (typed, or run by a reattach) uses a private server, never the machine's own.
+  const sshd = await startSshd({ sshdOptions: { SetEnv: `TMUX_TMPDIR=${remoteTmuxTmpDir}` } });
   const outcomes: PassOutcome[] = [];
   try {
-    const shared: Shared = { vscodeDir, suitePath, vsixPath, sshConfigPath: sshd.configPath, sshHost: sshd.host };
+    const shared: Shared = { vscodeDir, suitePath, vsixPath, sshConfigPath: sshd.configPath, sshHost: sshd.host, remoteTmuxTmpDir };
     for (const pass of passes) outcomes.push(await runPass(pass, shared));
   } finally {
     await sshd.stop();
+    await stopRemoteTmux(remoteTmuxTmpDir);
   }
 
   say('');
@@ -124,6 +129,7 @@ async function runPass(pass: TestPass, shared: Shared): Promise<PassOutcome> {
     ...(pass === 'vsix' ? { extensionsDir: dir('extensions') } : {}),
     sshConfigPath: shared.sshConfigPath,
     sshHost: shared.sshHost,
+    remoteTmuxTmpDir: shared.remoteTmuxTmpDir,
     scratchDir: dir('scratch'),
     resultsFile,
     controlUrl: control.url,
@@ -248,18 +254,32 @@ const onScreenScript = `(() => {
   const statusbarTexts = Array.from(document.querySelectorAll('.statusbar .statusbar-item'))
     .map((item) => text(item) ?? '')
     .filter((t) => t !== '');
-  return { activeTab, statusbarTexts };
+  const notificationTexts = Array.from(document.querySelectorAll('.notifications-toasts .notification-list-item'))
+    .map((item) => text(item) ?? '')
+    .filter((t) => t !== '');
+  return { activeTab, statusbarTexts, notificationTexts };
 })()`;
 
 async function capture(page: Page, request: CaptureRequest): Promise<CaptureResult> {
   // A string, not a function: tsx's transform would wrap a function's inner helpers in `__name`, which the page lacks.
   const onScreen = (): Promise<Omit<CaptureResult, 'screenshotPath'>> => page.evaluate(onScreenScript);
+  if (request.palette !== undefined) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${request.palette}`);
+    // The pick list filters as it is typed; Enter runs the first (exact title first).
+    await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: request.palette }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.press('Enter');
+  }
   const deadline = Date.now() + Math.min(request.timeoutMs ?? 10_000, 60_000);
   const match = request.statusbarMatch === undefined ? undefined : new RegExp(request.statusbarMatch);
+  const notification = request.notificationMatch === undefined ? undefined : new RegExp(request.notificationMatch);
   const wanted = (seen: Omit<CaptureResult, 'screenshotPath'>): boolean =>
     (request.activeTab === undefined || seen.activeTab === request.activeTab) &&
     (request.statusbarText === undefined || seen.statusbarTexts.includes(request.statusbarText)) &&
-    (match === undefined || seen.statusbarTexts.some((t) => match.test(t)));
+    (match === undefined || seen.statusbarTexts.some((t) => match.test(t))) &&
+    (notification === undefined || seen.notificationTexts.some((t) => notification.test(t)));
   let seen = await onScreen();
   while (!wanted(seen) && Date.now() < deadline) {
     await sleep(200);

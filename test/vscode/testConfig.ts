@@ -19,6 +19,8 @@ export interface TestConfig {
   readonly sshConfigPath: string;
   /** The host alias defined in {@link sshConfigPath}. */
   readonly sshHost: string;
+  /** The fixture sshd sets `TMUX_TMPDIR` to this for every session, so remote tmux servers are private to the run; the suites inspect them with the same variable. */
+  readonly remoteTmuxTmpDir: string;
   /** A scratch directory the suites may write to (e.g. files created over ssh). */
   readonly scratchDir: string;
   /** The suites' reporter appends its lines here; the runner prints them. */
@@ -39,6 +41,10 @@ export interface CaptureRequest {
   readonly statusbarMatch?: string;
   /** Hover the status bar item whose text matches this regular expression, and wait for its hover to show. */
   readonly hoverStatusbar?: string;
+  /** First run this command the way a person does: F1, type its title, Enter (e.g. `SSH Lifeline: Reconnect SSH`). */
+  readonly palette?: string;
+  /** Wait (bounded) until a notification toast's text matches this regular expression (source). */
+  readonly notificationMatch?: string;
   /** How long to wait for the above (default 10 s, at most 60 s). */
   readonly timeoutMs?: number;
 }
@@ -48,6 +54,8 @@ export interface CaptureResult {
   readonly screenshotPath: string;
   readonly activeTab: string | undefined;
   readonly statusbarTexts: readonly string[];
+  /** The texts of the notification toasts on screen. */
+  readonly notificationTexts: readonly string[];
   /** The text of the hover shown, when one was asked for. */
   readonly hoverText?: string;
 }
