@@ -3,6 +3,7 @@ import * as FakeTimers from '@sinonjs/fake-timers';
 
 type InstalledClock = ReturnType<typeof FakeTimers.install>;
 import { WakeDetector, type Clock, type WakeEvent } from '../../src/core/wake/wakeDetector';
+import { decideReattach } from '../../src/core/reattach/decide';
 
 const HOUR = 3_600_000;
 
@@ -61,5 +62,94 @@ describe('wake detector', () => {
     fake.setSystemTime(Date.now() - HOUR);
     fake.tick(60_000);
     assert.deepEqual(events, []);
+  });
+});
+
+/**
+ * A clock moved by hand, so the two clocks can jump separately without any
+ * timer firing in between: what a suspended machine looks like on wake.
+ */
+class ManualClock implements Clock {
+  constructor(
+    private wall = Date.UTC(2026, 10, 21, 9, 0, 0),
+    private mono = 123_456,
+  ) {}
+  wallNow(): number {
+    return this.wall;
+  }
+  monotonicNow(): number {
+    return this.mono;
+  }
+  /** Both clocks advance (time passing with the machine awake, or a macOS sleep). */
+  advance(ms: number): void {
+    this.wall += ms;
+    this.mono += ms;
+  }
+  /** Only the wall clock advances (a Linux suspend: CLOCK_MONOTONIC stops). */
+  advanceWallOnly(ms: number): void {
+    this.wall += ms;
+  }
+}
+
+describe('wake detector: sleep on each platform, and a busy event loop', () => {
+  const INTERVAL = 5000;
+
+  /** Runs `count` on-time ticks and returns every event seen. */
+  function onTime(clock: ManualClock, detector: WakeDetector, count: number): WakeEvent[] {
+    const seen: WakeEvent[] = [];
+    for (let i = 0; i < count; i++) {
+      clock.advance(INTERVAL);
+      const e = detector.tick();
+      if (e !== undefined) {
+        seen.push(e);
+      }
+    }
+    return seen;
+  }
+
+  it('macOS-like: both clocks jump by 2 h during sleep → one stall of about 2 h', () => {
+    const clock = new ManualClock();
+    const detector = new WakeDetector(clock, { intervalMs: INTERVAL, thresholdMs: 15_000 });
+    assert.deepEqual(onTime(clock, detector, 3), []);
+    // The timer that was due fires once, 2 h late, on both clocks.
+    clock.advance(INTERVAL + 2 * HOUR);
+    const event = detector.tick();
+    assert.equal(event?.kind, 'stall');
+    assert.equal(event?.gapMs, 2 * HOUR);
+    assert.equal(event?.at, clock.wallNow());
+    assert.deepEqual(onTime(clock, detector, 10), []);
+  });
+
+  it('Linux-like: the wall clock jumps by 2 h, the monotonic clock does not → one suspend of about 2 h', () => {
+    const clock = new ManualClock();
+    const detector = new WakeDetector(clock, { intervalMs: INTERVAL, thresholdMs: 15_000 });
+    assert.deepEqual(onTime(clock, detector, 3), []);
+    clock.advanceWallOnly(2 * HOUR);
+    clock.advance(INTERVAL);
+    const event = detector.tick();
+    assert.equal(event?.kind, 'suspend');
+    assert.ok(Math.abs((event?.gapMs ?? 0) - 2 * HOUR) <= INTERVAL, `gap ${event?.gapMs}`);
+    assert.deepEqual(onTime(clock, detector, 10), []);
+  });
+
+  it('a busy event loop (one tick 6 s late on both clocks) is a stall, and a wake alone only verifies a live session', () => {
+    const clock = new ManualClock();
+    const detector = new WakeDetector(clock, { intervalMs: INTERVAL, thresholdMs: 4000 });
+    assert.deepEqual(onTime(clock, detector, 2), []);
+    clock.advance(INTERVAL + 6000);
+    const event = detector.tick();
+    assert.deepEqual(event, { kind: 'stall', gapMs: 6000, at: clock.wallNow() });
+    const decision = decideReattach('wake', { alive: true, health: 'not-probed', socket: 'unknown', exitCode: undefined, endReason: undefined, reattachable: true }, 'auto');
+    assert.equal(decision.action, 'verify');
+    assert.ok(!('kill' in decision), JSON.stringify(decision));
+  });
+
+  it('a wake is reported once: the ticks after it, on time, report nothing', () => {
+    const clock = new ManualClock();
+    const detector = new WakeDetector(clock, { intervalMs: INTERVAL, thresholdMs: 15_000 });
+    clock.advanceWallOnly(HOUR);
+    clock.advance(INTERVAL);
+    assert.equal(detector.tick()?.kind, 'suspend');
+    assert.deepEqual(onTime(clock, detector, 100), []);
   });
 });
