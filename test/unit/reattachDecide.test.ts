@@ -30,7 +30,10 @@ const TABLE: readonly [string, SessionFacts, Expected, Expected][] = [
   ...(['connection-refused', 'host-unreachable', 'no-route', 'connect-timeout', 'name-not-resolved'] as const).map(
     (r): [string, SessionFacts, Expected, Expected] => [`10: ${r}`, { ...ENDED, exitCode: 255, endReason: r }, { action: 'reconnect', kill: false }, { action: 'reconnect', kill: false }],
   ),
-  ['11: no exit code, no reason', ENDED, { action: 'offer', kill: false }, { action: 'offer', kill: false }],
+  ...([129, 137, 143] as const).map(
+    (code): [string, SessionFacts, Expected, Expected] => [`9b: killed, exit ${code}`, { ...ENDED, exitCode: code }, { action: 'reconnect', kill: false }, { action: 'reconnect', kill: false }],
+  ),
+  ['11: no exit code, no reason', ENDED, { action: 'offer', kill: false }, { action: 'reconnect', kill: false }],
   ['12: exit 1', { ...ENDED, exitCode: 1 }, { action: 'leave' }, { action: 'reconnect', kill: false }],
   ['12: exit 130', { ...ENDED, exitCode: 130 }, { action: 'leave' }, { action: 'reconnect', kill: false }],
 ];

@@ -42,6 +42,12 @@ export type ReattachDecision =
 
 /** Ends that mean the connection broke under a running session. */
 const BROKEN: ReadonlySet<SshEndReason> = new Set(['broken-pipe', 'timeout', 'closed-by-remote', 'connection-reset']);
+/** A shell's exit status for a process killed by a signal (128 + N): HUP, KILL, TERM. SIGINT (130) is the user's own Ctrl-C. */
+const KILLED_BY: ReadonlyMap<number, string> = new Map([
+  [129, 'SIGHUP'],
+  [137, 'SIGKILL'],
+  [143, 'SIGTERM'],
+]);
 /** Ends that mean the host could not be reached at all: the caller waits for it before relaunching. */
 const UNREACHABLE: ReadonlySet<SshEndReason> = new Set(['connection-refused', 'host-unreachable', 'no-route', 'connect-timeout', 'name-not-resolved']);
 
@@ -60,9 +66,10 @@ const UNREACHABLE: ReadonlySet<SshEndReason> = new Set(['connection-refused', 'h
  * | 7 | alive, no evidence either way                                    | verify                      | offer, kill                 |
  * | 8 | ended, exit 0 or endReason `closed` (a logout)                   | leave                       | reconnect                   |
  * | 9 | ended, exit 255 or broken-pipe/timeout/closed-by-remote/reset    | reconnect                   | reconnect                   |
+ * |9b | ended by SIGHUP/SIGKILL/SIGTERM (exit 129, 137, 143)             | reconnect                   | reconnect                   |
  * |10 | ended, refused/unreachable/no-route/connect-timeout/unresolved   | reconnect (caller waits for the host) | reconnect         |
- * |11 | ended, exit code and reason both unknown                         | offer                       | offer                       |
- * |12 | ended, any other exit code (1, 130, …)                           | leave                       | reconnect                   |
+ * |11 | ended, exit code and reason both unknown                         | offer                       | reconnect                   |
+ * |12 | ended, any other exit code (1, 130 = Ctrl-C, …)                  | leave                       | reconnect                   |
  *
  * Adjustments: a `reconnect` of a session with `reattachable: false` becomes
  * `offer` unless the trigger is `user` (a plain shell is not reopened
@@ -119,11 +126,17 @@ function baseDecision(user: boolean, f: SessionFacts): ReattachDecision {
   if (f.exitCode === 255 || (f.endReason !== undefined && BROKEN.has(f.endReason))) {
     return { action: 'reconnect', kill: false, why: f.endReason === undefined ? 'ssh exited with 255: the connection failed' : `the connection broke (${f.endReason})` };
   }
+  if (f.exitCode !== undefined && KILLED_BY.has(f.exitCode)) {
+    // Something other than the user's Ctrl-C ended ssh (the OOM killer, a kill, a hang-up): the session did not end by itself.
+    return { action: 'reconnect', kill: false, why: `ssh was killed (${KILLED_BY.get(f.exitCode) ?? 'a signal'})` };
+  }
   if (f.endReason !== undefined && UNREACHABLE.has(f.endReason)) {
     return { action: 'reconnect', kill: false, why: `the host could not be reached (${f.endReason}): reconnect once it is back` };
   }
   if (f.exitCode === undefined && f.endReason === undefined) {
-    return { action: 'offer', kill: false, why: 'ended without a known exit code or reason' };
+    return user
+      ? { action: 'reconnect', kill: false, why: 'ended without a known exit code or reason; reconnecting as asked' }
+      : { action: 'offer', kill: false, why: 'ended without a known exit code or reason' };
   }
   return user
     ? { action: 'reconnect', kill: false, why: `ended with exit code ${f.exitCode ?? 'unknown'}; reconnecting as asked` }
