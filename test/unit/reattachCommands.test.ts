@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fc from 'fast-check';
-import { attachCommand, attachTargetOf, listSessionsCommand, persistentCommand, type AttachTarget } from '../../src/core/reattach/commands';
+import { attachCommand, attachTargetOf, parseAttachCommand, listSessionsCommand, persistentCommand, type AttachTarget } from '../../src/core/reattach/commands';
 import { TMUX_LIST_FORMAT } from '../../src/core/reattach/remoteSessions';
 import { shellWords } from '../../src/core/sshArgs/remoteCommand';
 
@@ -151,5 +151,22 @@ describe('reattach: attach targets', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('parseAttachCommand: our own attach command, recognised again', () => {
+  it('round-trips every target attachCommand writes, and nothing else', () => {
+    const targets: AttachTarget[] = [
+      { kind: 'tmux', name: 'main' },
+      { kind: 'tmux', name: 'c_d', socket: { flag: '-L', value: 'work' } },
+      { kind: 'tmux', name: 'x', socket: { flag: '-S', value: '~/sock/t' } },
+      { kind: 'screen', name: 'c.d' },
+    ];
+    for (const t of targets) {
+      assert.deepEqual(parseAttachCommand(attachCommand(t)), t);
+    }
+    assert.equal(parseAttachCommand('tmux attach-session -d -t =main || rm -rf ~'), undefined);
+    assert.equal(parseAttachCommand("tmux attach-session -d -t '=main' || tmux new-session -s 'other'"), undefined);
+    assert.equal(parseAttachCommand('tmux new-session -A -s main'), undefined);
   });
 });

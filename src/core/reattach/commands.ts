@@ -4,7 +4,8 @@
  * that shell may be sh, bash, zsh, fish or csh: the commands use only words,
  * single quotes and `||`, which all of them read the same way (fish from 3.0).
  */
-import { checkSessionName, shellQuote, visible, type MultiplexerKind, type SessionNameProblem } from './names';
+import { detectMultiplexer } from '../sshArgs/remoteCommand';
+import { checkSessionName, sessionFromTarget, shellQuote, visible, type MultiplexerKind, type SessionNameProblem } from './names';
 import { TMUX_LIST_FORMAT } from './remoteSessions';
 
 /** tmux's `-L name` (a server named in tmux's socket directory) or `-S path` (a socket path). */
@@ -61,6 +62,21 @@ export function attachCommand(t: AttachTarget): string {
   }
   const tmux = tmuxServer(t.socket);
   return `${tmux} attach-session -d -t ${shellQuote(`=${t.name}`)} || ${tmux} new-session -s ${name}`;
+}
+
+/**
+ * The target of a remote command that {@link attachCommand} wrote (a session
+ * we reattached earlier), recognised only in exactly that form: the `||`
+ * makes it a compound command, which detectMultiplexer rightly refuses.
+ */
+export function parseAttachCommand(command: string): AttachTarget | undefined {
+  const first = command.split(' || ')[0] ?? '';
+  const mux = detectMultiplexer([first]);
+  if (mux?.session === undefined) {
+    return undefined;
+  }
+  const built = attachTargetOf(mux.kind, mux.kind === 'tmux' ? sessionFromTarget(mux.session) : mux.session, mux.socket);
+  return built.ok && attachCommand(built.target) === command ? built.target : undefined;
 }
 
 /** The remote command of "Open Persistent SSH Terminal": attach if it exists, else create. */

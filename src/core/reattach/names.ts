@@ -87,6 +87,16 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * A word for a POSIX shell command line a person will read: as it is when it
+ * holds only characters no shell treats specially (and does not start with
+ * `=`, `~` or `%`, which zsh, every shell and old fish expand there), else
+ * single-quoted.
+ */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_/.,:@%+=-]+$/.test(word) && !/^[=~%]/.test(word) ? word : shellQuote(word);
+}
+
 /** Longest part of a refused name repeated in a message. */
 const SHOWN_CHARS = 80;
 
