@@ -13,6 +13,8 @@ import { LocalOpenssh } from './vscode/localOpenssh';
 import { createLog } from './vscode/log';
 import { Settings } from './vscode/settings';
 import { HeartbeatStatus } from './vscode/heartbeatStatus';
+import { registerReattachCommands } from './vscode/reattachCommands';
+import { Reattacher } from './vscode/reattacher';
 import { registerSessionCommands } from './vscode/sessionCommands';
 import { SessionHealth } from './vscode/sessionHealth';
 import { SessionsView } from './vscode/sessionsView';
@@ -63,11 +65,15 @@ export function activate(context: vscode.ExtensionContext): void {
       ...registerSessionCommands({
         health,
         heartbeat,
-        terminalOf: (id) => vscode.window.terminals.find((t) => tracker.sessionsOf(t).some((s) => s.id === id)),
+        terminalOf: (id) => tracker.terminalOf(id),
         home,
         log,
       }),
     );
+
+    // Reconnect and reattach: after a wake, when a host comes back, when an ssh dies, or on command.
+    const reattacher = new Reattacher({ tracker, health, heartbeat, settings, log });
+    context.subscriptions.push(reattacher, ...registerReattachCommands({ reattacher, tracker, health, home, log, addKeepalive: () => settings.reattach().addKeepalive }));
 
     log.info(`[activate] SSH Lifeline ${String(context.extension.packageJSON.version)} (${context.extensionMode === vscode.ExtensionMode.Production ? 'production' : 'development'}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
   } catch (err) {

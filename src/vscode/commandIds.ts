@@ -17,6 +17,12 @@ export const CommandIds = {
   retryHost: 'sshLifeline.retryHost',
   /** Internal (sessions view): shows a session's terminal. Argument: the session id. */
   revealSessionTerminal: 'sshLifeline.revealSessionTerminal',
+  /** Reconnect the active terminal's SSH session (or a picked one) and reattach its tmux/screen session. */
+  reconnect: 'sshLifeline.reconnect',
+  /** Pick a host and a tmux session; opens a terminal running `ssh -t HOST tmux new-session -A -s NAME`. Optional argument `{ host, session, configFile }`. */
+  openPersistentTerminal: 'sshLifeline.openPersistentTerminal',
+  /** End the local ssh of picked sessions (stale ones preselected); remote tmux/screen sessions are not touched. */
+  killStaleSession: 'sshLifeline.killStaleSession',
   /** Internal, for tests: behave as after a sleep of N seconds. Not in the palette. */
   simulateWake: 'sshLifeline.simulateWake',
 } as const;

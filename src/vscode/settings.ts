@@ -33,6 +33,16 @@ export interface HeartbeatUserSettings {
   readonly scanIntervalMs: number;
 }
 
+/** `sshLifeline.reattach.*` (window scope). */
+export interface ReattachSettings {
+  /** `auto`: reconnect and reattach by itself; `ask`: offer it in a notification; `off`: only on command. */
+  readonly mode: 'auto' | 'ask' | 'off';
+  /** How long to wait for a host to come back before giving up. */
+  readonly giveUpAfterMs: number;
+  /** Add ServerAliveInterval/CountMax to the relaunched ssh when the user's config has none. */
+  readonly addKeepalive: boolean;
+}
+
 const section = 'sshLifeline.lint';
 const overrides: ReadonlySet<string> = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
 
@@ -80,6 +90,18 @@ export class Settings implements vscode.Disposable {
       this.heartbeatSnapshot = this.readHeartbeat();
     }
     return this.heartbeatSnapshot;
+  }
+
+  /** The reattach settings (read fresh: they are read once per reattach). */
+  reattach(): ReattachSettings {
+    const config = vscode.workspace.getConfiguration('sshLifeline.reattach');
+    const mode = config.get<unknown>('mode');
+    const minutes = config.get<unknown>('giveUpAfterMinutes');
+    return {
+      mode: mode === 'ask' || mode === 'off' ? mode : 'auto',
+      giveUpAfterMs: (typeof minutes === 'number' && Number.isFinite(minutes) && minutes > 0 ? Math.min(minutes, 24 * 60) : 30) * 60_000,
+      addKeepalive: config.get<unknown>('addKeepalive') !== false,
+    };
   }
 
   /** Thresholds and switch for one host alias: the first matching per-host entry over the global values. */

@@ -40,7 +40,7 @@ import {
 import type { CaptureRequest, CaptureResult, TestConfig, TestPass } from './testConfig';
 
 const resultsDir = path.join(repoRoot, 'test-results', 'vscode');
-const passTimeoutMs = Number(process.env['LIFELINE_VSCODE_PASS_TIMEOUT_MS'] ?? 150_000);
+const passTimeoutMs = Number(process.env['LIFELINE_VSCODE_PASS_TIMEOUT_MS'] ?? 300_000);
 
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -265,7 +265,7 @@ async function capture(page: Page, request: CaptureRequest): Promise<CaptureResu
   const onScreen = (): Promise<Omit<CaptureResult, 'screenshotPath'>> => page.evaluate(onScreenScript);
   if (request.palette !== undefined) {
     await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input').first();
+    const input = page.locator('.quick-input-widget .quick-input-box input').first();
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(`>${request.palette}`);
     // The pick list filters as it is typed; Enter runs the first (exact title first).

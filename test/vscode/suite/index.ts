@@ -12,6 +12,7 @@ import { activationSuite } from './activation.test';
 import { configDoctorSuite } from './configDoctor.test';
 import { effectiveSuite } from './effective.test';
 import { heartbeatSuite } from './heartbeat.test';
+import { reattachSuite } from './reattach.test';
 import { sessionsSuite } from './sessions.test';
 import { terminalSuite } from './terminal.test';
 import { readTestConfig } from './harness';
@@ -40,6 +41,8 @@ export async function run(): Promise<void> {
   // Constructs its own trackers (trusted and untrusted) and opens its own terminal.
   sessionsSuite();
   heartbeatSuite();
+  // Changes and restores sshLifeline.reattach.mode; its tmux sessions live on the private remote server.
+  reattachSuite();
   // Writes a test directory under ~/.ssh (and removes it); changes and restores a setting.
   effectiveSuite();
   // Last: it changes workspace settings and file modes (and restores the settings).
