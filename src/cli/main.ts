@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import { localOpenSshVersion } from '../node/configFiles';
 import { lintUsage, parseLintArgs } from './args';
 import { runLint, type CliIo } from './lintCommand';
+import { parseSshCommandArgs, runSshCommand, sshUsage } from './sshCommand';
 import { parseWatchArgs, runWatch, watchUsage } from './watchCommand';
 
 const usage = `Usage: ssh-lifeline <command> [options]
@@ -10,6 +11,8 @@ const usage = `Usage: ssh-lifeline <command> [options]
 Commands:
   lint         Check ssh_config / sshd_config files (see: ssh-lifeline lint --help)
   watch        Show a heartbeat for hosts (see: ssh-lifeline watch --help)
+  ssh          Run ssh and keep a tmux/screen session attached across drops
+               and sleeps (see: ssh-lifeline ssh --help)
   help         Show this help
   version      Print the version
 
@@ -61,6 +64,19 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
         return 2;
       default:
         return runWatch(parsed.args, io);
+    }
+  }
+  if (command === 'ssh') {
+    const parsed = parseSshCommandArgs(rest);
+    switch (parsed.kind) {
+      case 'help':
+        io.out(sshUsage);
+        return 0;
+      case 'error':
+        io.err(`ssh-lifeline ssh: ${parsed.message}\n\n${sshUsage}`);
+        return 2;
+      default:
+        return runSshCommand(parsed.args, io);
     }
   }
   io.err(`ssh-lifeline: unknown command '${command}'\n\n${usage}`);
