@@ -47,8 +47,9 @@ notices a dead link; when it sets no ConnectTimeout, "-o ConnectTimeout=${DEFAUL
 After a drop it reconnects at once, then with growing delays: at most 2 s
 apart while the host cannot be reached, up to 30 s apart while sshd answers
 but the attempt fails. It never retries after an authentication or host-key
-failure, and a disconnect with the escape sequence (~.) is final. Ctrl-C
-while it waits to reconnect ends it.
+failure, and ssh's escape sequence ~. ends it (when ssh reports it: at
+LogLevel INFO, the default, or above). Ctrl-C while it waits to reconnect
+ends it.
 
 Exit status: 0 when the remote session ended normally; the remote command's
 own status for any other status but 255; 255 when reconnecting stopped;

@@ -590,6 +590,17 @@ describe('ssh-lifeline ssh: reattaching ssh in a real terminal', function () {
     assert.equal(await t.exitStatus(), undefined);
   });
 
+  it("ssh's escape ~. ends it with 255 and no reconnect (LogLevel INFO, where ssh reports it)", async () => {
+    await rtmux('new-session', '-d', '-s', 'main');
+    const t = await terminal('escape', ['--tmux', 'main', '-F', fx.configPath, '-o', 'LogLevel=INFO', 'testhost']);
+    await until('session main attached', 20_000, async () => ((await tmuxSessions()).get('main') === 1 ? true : undefined));
+    await t.sendKeys('Enter');
+    await t.sendKeys('~.');
+    assert.equal(await until('the wrapper to exit', 10_000, () => t.exitStatus()), 255);
+    assert.match(await t.capture(), /ssh-lifeline: ssh closed the connection itself \(the ~\. escape, or the remote command's status 255\): not reconnecting/);
+    assert.equal((await tmuxSessions()).get('main'), 0);
+  });
+
   it('exits 0 when the remote session ends normally (the last shell exits)', async () => {
     await rtmux('new-session', '-d', '-s', 'keep');
     const t = await terminal('normal-end', ['--tmux', 'fresh', '-F', fx.configPath, 'testhost']);

@@ -38,7 +38,7 @@ export interface ReattachingSshOptions {
   readonly host: string;
   /** `tmux` or `screen`, for messages. */
   readonly multiplexer: string;
-  /** ssh's escape character, to tell a `~.` disconnect from a drop; undefined when none. */
+  /** ssh's escape character (for messages); undefined when none. */
   readonly escapeChar: string | undefined;
   /** Where ssh runs: the user's own folder, so relative paths in their options mean what they typed. */
   readonly cwd: string;
@@ -95,13 +95,10 @@ function duration(ms: number): string {
   return s < 10 ? `${Number(s.toFixed(1))} s` : `${Math.round(s)} s`;
 }
 
-/** ssh echoes `~.` (escape character, dot) on stderr when the user disconnects with it. */
-function userDisconnected(stderrTail: string, escapeChar: string | undefined): boolean {
-  if (escapeChar === undefined) {
-    return false;
-  }
-  const esc = escapeChar.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-  return new RegExp(`(?:^|[\\r\\n])${esc}\\.\\r?\\n`).test(stderrTail);
+/** `~`, or `^]` for a control character. */
+function visibleEscape(c: string): string {
+  const code = c.charCodeAt(0);
+  return code < 0x20 ? `^${String.fromCharCode(code + 0x40)}` : code === 0x7f ? '^?' : c;
 }
 
 /** `Killed by signal N.`: ssh caught a signal during the session and quit. */
@@ -118,7 +115,6 @@ function caughtSignal(stderrTail: string): number | undefined {
  * 128 + the signal when SIGINT, SIGTERM or SIGHUP ended the wrapper.
  */
 export async function runReattachingSsh(o: ReattachingSshOptions): Promise<number> {
-  const terminalMode = await saveTerminalMode();
   let policy = new RetryPolicy(Date.now(), o.retry);
   let current: SshAttempt | undefined;
   /** Why we ended the current ssh ourselves, for the message after it. */
@@ -177,8 +173,7 @@ export async function runReattachingSsh(o: ReattachingSshOptions): Promise<numbe
     if (current?.running() === true) {
       // Passed on as is: ssh catches SIGINT, SIGTERM and SIGHUP, restores
       // the terminal and exits; SIGKILL only if it does not.
-      current.signal(signal);
-      current.end(END_GRACE_MS);
+      current.end(END_GRACE_MS, signal);
     }
     cutWait?.();
   };
@@ -195,7 +190,11 @@ export async function runReattachingSsh(o: ReattachingSshOptions): Promise<numbe
   const stopWatching = watchForWake({ onWake });
 
   try {
+    const terminalMode = await saveTerminalMode();
     for (;;) {
+      if (stopCode !== undefined) {
+        return stopCode;
+      }
       endedBecause = undefined;
       const attempt = startSshAttempt(o.args, { cwd: o.cwd, env: o.env, onStderr: o.passStderr, ...(o.program === undefined ? {} : { program: o.program }) });
       current = attempt;
@@ -240,9 +239,6 @@ export async function runReattachingSsh(o: ReattachingSshOptions): Promise<numbe
         }
         cutWait = done;
       });
-      if (stopCode !== undefined) {
-        return stopCode;
-      }
     }
   } finally {
     cutWait?.();
@@ -268,15 +264,20 @@ function decide(end: AttemptEnd, o: ReattachingSshOptions): Decision {
   if (end.exitCode === 0) {
     return { kind: 'exit', code: 0 };
   }
-  if (userDisconnected(end.stderrTail, o.escapeChar)) {
-    return { kind: 'exit', code: end.exitCode ?? 255, message: `ssh-lifeline: disconnected with ${o.escapeChar ?? ''}.; not reconnecting` };
-  }
   const ssh = classifySshFailure(end.stderrTail);
-  const caught = caughtSignal(end.stderrTail);
-  // Hangup or interrupt from the terminal reached ssh (and us): the user is leaving.
-  if (end.signal === 'SIGHUP' || end.signal === 'SIGINT' || caught === 1 || caught === 2) {
-    return { kind: 'exit', code: end.exitCode ?? (end.signal === 'SIGHUP' ? 129 : 130) };
+  // `Connection to HOST closed.` is ssh's own ending of a session it ended
+  // itself: after the escape sequence `~.` (which leaves no other trace), or
+  // when the remote command's own status was 255. Neither is a drop. ssh
+  // prints the line only at LogLevel INFO or above; below that, `~.` cannot
+  // be told from a drop and is reconnected.
+  if (end.exitCode === 255 && ssh?.reason === 'closed') {
+    const escape = o.escapeChar === undefined ? '' : `the ${visibleEscape(o.escapeChar)}. escape, or `;
+    return { kind: 'exit', code: 255, message: `ssh-lifeline: ssh closed the connection itself (${escape}the remote command's status 255): not reconnecting` };
   }
+  // A hangup or Ctrl-C from the terminal reaches us as well as ssh, and we
+  // stop on it before getting here; a signal sent to ssh alone asks for a
+  // new connection (as a killed or stalled ssh does).
+  const caught = caughtSignal(end.stderrTail);
   const transport = end.signal !== undefined || end.exitCode === 255 || (ssh !== undefined && ssh.reason !== 'closed');
   if (!transport) {
     const code = end.exitCode ?? 255;

@@ -44,10 +44,11 @@ export interface SshAttempt {
   /** Sends a signal; false when the process is gone. */
   signal(signal: NodeJS.Signals): boolean;
   /**
-   * Ends ssh: SIGTERM (ssh then restores the terminal and exits 255), and
-   * SIGKILL when it is still there after `graceMs`.
+   * Ends ssh: `signal` (default SIGTERM; ssh catches SIGTERM, SIGHUP and
+   * SIGINT, restores the terminal and exits 255), then SIGKILL when it is
+   * still there after `graceMs` (default 2 s).
    */
-  end(graceMs?: number): void;
+  end(graceMs?: number, signal?: NodeJS.Signals): void;
 }
 
 /**
@@ -123,8 +124,8 @@ export function startSshAttempt(args: readonly string[], options: AttemptOptions
     done,
     running,
     signal,
-    end(graceMs = 2000): void {
-      if (!signal('SIGTERM') || killTimer !== undefined) {
+    end(graceMs = 2000, first: NodeJS.Signals = 'SIGTERM'): void {
+      if (!signal(first) || killTimer !== undefined) {
         return;
       }
       killTimer = setTimeout(() => signal('SIGKILL'), graceMs);
