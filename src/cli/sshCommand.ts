@@ -146,7 +146,7 @@ export function connectAdditions(
 
 export interface SshCommandIo {
   err(text: string): void;
-  /** Whether standard error is a terminal: our lines then end in CR LF (ssh may have left the terminal raw). Default: asks the process. */
+  /** Whether standard error is a terminal (our lines are then written for one). Default: asks the process. */
   readonly stderrIsTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The user's folder: ssh runs there, so relative paths in their options mean what they typed. */
@@ -170,8 +170,11 @@ export async function runSshCommand(args: SshCommandArgs, io: SshCommandIo): Pro
   const { invocation, target } = args;
   const host = invocation.destination?.raw ?? '';
   const effective = await effectiveConnectOptions(invocation, { cwd: io.cwd, programCwd: io.programCwd, env: io.env });
-  const lineEnd = (io.stderrIsTTY ?? process.stderr.isTTY === true) ? '\r\n' : '\n';
-  const say = (line: string): void => io.err(`${line}${lineEnd}`);
+  // On a terminal, a line starts at column 0 and clears what is left of the
+  // row: after a killed ssh the cursor sits anywhere in the remote screen,
+  // and the terminal may still be raw (CR LF, not LF, ends a line).
+  const terminal = io.stderrIsTTY ?? process.stderr.isTTY === true;
+  const say = (line: string): void => io.err(terminal ? `\r${line}\x1b[K\r\n` : `${line}\n`);
   switch (effective.kind) {
     case 'missing':
       say('ssh-lifeline: ssh was not found: install the OpenSSH client (Debian: openssh-client)');
