@@ -112,8 +112,19 @@ class Terminal {
     return /^\d+\n$/.test(text) ? Number(text) : undefined;
   }
 
+  /** Ends the terminal's tmux server and removes its socket file, which tmux 3.3a leaves behind. */
   async close(): Promise<void> {
+    const socketPath = (await this.tmux('display-message', '-p', '#{socket_path}').catch(() => '')).trim();
     await this.tmux('kill-server').catch(() => undefined);
+    if (socketPath !== '') {
+      await until('the terminal server to exit', 5000, async () =>
+        this.tmux('list-sessions').then(
+          () => undefined,
+          () => true,
+        ),
+      ).catch(() => undefined);
+      await rm(socketPath, { force: true });
+    }
   }
 }
 
