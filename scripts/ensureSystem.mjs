@@ -36,8 +36,8 @@ const provides = {
 const base = ['/usr/sbin/sshd', 'ssh', 'ssh-keygen', 'tmux', 'screen', 'ps'];
 const vscodeServer = ['rg', 'g++', 'make', 'python3'];
 const tiers = {
-  // ss: the session socket probe's test; iptables: the vscode tier black-holes the fixture's port.
-  integration: [...base, 'ss'],
+  // ss: the session socket probe's test; iptables: the reattach tests (integration, vscode) black-hole the fixture's port.
+  integration: [...base, 'ss', 'iptables'],
   vscode: [...base, ...vscodeServer, 'chromium', 'iptables'],
   faults: [...base, 'ip', 'tc', 'iptables'],
   playground: [...base, ...vscodeServer],

@@ -12,7 +12,7 @@ function target(kind: 'tmux' | 'screen', name: string, socket?: { flag: '-L' | '
 
 describe('reattach: attach commands', () => {
   it('tmux: detaches the ghost client, matches the name exactly, and falls back to a new session', () => {
-    assert.equal(attachCommand(target('tmux', 'main')), "tmux attach-session -d -t '=main' || tmux new-session -s 'main'");
+    assert.equal(attachCommand(target('tmux', 'main')), "tmux has-session -t '=main' && tmux attach-session -d -t '=main' || tmux new-session -s 'main'");
   });
 
   it('tmux: foo never attaches foobar (the target is =foo, quoted)', () => {
@@ -22,7 +22,7 @@ describe('reattach: attach commands', () => {
   });
 
   it('tmux: c.d is attached as c_d, the name tmux stored', () => {
-    assert.equal(attachCommand(target('tmux', 'c.d')), "tmux attach-session -d -t '=c_d' || tmux new-session -s 'c_d'");
+    assert.equal(attachCommand(target('tmux', 'c.d')), "tmux has-session -t '=c_d' && tmux attach-session -d -t '=c_d' || tmux new-session -s 'c_d'");
     assert.equal(persistentCommand(target('tmux', 'c.d')), "tmux new-session -A -s 'c_d'");
   });
 
@@ -32,7 +32,7 @@ describe('reattach: attach commands', () => {
 
   it('tmux: a -L socket name is quoted and repeated on both sides of ||', () => {
     const t = target('tmux', 'main', { flag: '-L', value: 'work' });
-    assert.equal(attachCommand(t), "tmux -L 'work' attach-session -d -t '=main' || tmux -L 'work' new-session -s 'main'");
+    assert.equal(attachCommand(t), "tmux -L 'work' has-session -t '=main' && tmux -L 'work' attach-session -d -t '=main' || tmux -L 'work' new-session -s 'main'");
     assert.equal(persistentCommand(t), "tmux -L 'work' new-session -A -s 'main'");
   });
 
@@ -54,7 +54,7 @@ describe('reattach: attach commands', () => {
     assert.deepEqual(shellWords(listSessionsCommand('tmux')), ['tmux', '-u', 'list-sessions', '-F', TMUX_LIST_FORMAT]);
   });
 
-  it('uses nothing but words, single quotes and || (read alike by sh, bash, zsh, fish and csh)', () => {
+  it('uses nothing but words, single quotes, && and || (read alike by sh, bash, zsh, fish and csh)', () => {
     fc.assert(
       fc.property(
         fc.constantFrom('tmux' as const, 'screen' as const),
@@ -65,8 +65,8 @@ describe('reattach: attach commands', () => {
           assert.ok(r.ok);
           for (const cmd of [attachCommand(r.target), persistentCommand(r.target)]) {
             const outsideQuotes = cmd.replace(/'[^']*'/g, '');
-            assert.match(outsideQuotes, /^[a-zA-Z |-]*$/, cmd);
-            const sides = cmd.split(' || ');
+            assert.match(outsideQuotes, /^[a-zA-Z |&-]*$/, cmd);
+            const sides = cmd.split(' || ').flatMap((side) => side.split(' && '));
             for (const side of sides) {
               const words = shellWords(side);
               assert.ok(words !== undefined, side);

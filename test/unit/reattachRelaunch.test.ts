@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { DEFAULT_KEEPALIVE, commandLineSetsOption, persistentArgs, relaunchArgs, type RelaunchArgs } from '../../src/core/reattach/relaunch';
 import { commandLineUserAndPort, flagCount, parseSshArgs } from '../../src/core/sshArgs/parse';
 
-const ATTACH = "tmux attach-session -d -t '=main' || tmux new-session -s 'main'";
+const ATTACH = "tmux has-session -t '=main' && tmux attach-session -d -t '=main' || tmux new-session -s 'main'";
 
 function args(r: RelaunchArgs): string[] {
   assert.ok(r.ok, JSON.stringify(r));

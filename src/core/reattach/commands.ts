@@ -61,7 +61,10 @@ export function attachCommand(t: AttachTarget): string {
     return `screen -dr ${name} || screen -S ${name}`;
   }
   const tmux = tmuxServer(t.socket);
-  return `${tmux} attach-session -d -t ${shellQuote(`=${t.name}`)} || ${tmux} new-session -s ${name}`;
+  const exact = shellQuote(`=${t.name}`);
+  // has-session first: attach-session starts a server when none runs, which exits again ("no sessions") and can
+  // make the new-session that follows fail with "server exited unexpectedly" (about 1 run in 4 with tmux 3.3a).
+  return `${tmux} has-session -t ${exact} && ${tmux} attach-session -d -t ${exact} || ${tmux} new-session -s ${name}`;
 }
 
 /**
@@ -70,8 +73,9 @@ export function attachCommand(t: AttachTarget): string {
  * makes it a compound command, which detectMultiplexer rightly refuses.
  */
 export function parseAttachCommand(command: string): AttachTarget | undefined {
-  const first = command.split(' || ')[0] ?? '';
-  const mux = detectMultiplexer([first]);
+  const [head] = command.split(' || ');
+  const parts = (head ?? '').split(' && ');
+  const mux = detectMultiplexer([parts[parts.length - 1] ?? '']);
   if (mux?.session === undefined) {
     return undefined;
   }
