@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { parseScreenSessions } from '../../src/core/reattach/remoteSessions';
 import { freePort, startSshd, type SshdFixture } from '../fixtures/sshd';
 import { tmuxSocketName } from '../fixtures/tmux';
+import { alive } from '../fixtures/processes';
 
 const execFileAsync = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -146,15 +147,6 @@ async function processes(): Promise<Proc[]> {
 
 async function sshChildOf(wrapperPid: number): Promise<number | undefined> {
   return (await processes()).find((p) => p.ppid === wrapperPid && p.comm === 'ssh')?.pid;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The fixture's port black-holed in both directions (no FIN, no RST: a dead link), tagged so it can always be removed. */

@@ -13,6 +13,7 @@ import { defaultSpawnProxy, type SpawnProxy } from '../../src/node/probe/proxySt
 import { median } from '../../bench/lib/stats';
 import { rejection } from '../fixtures/probeErrors';
 import { startSshd, type SshdFixture } from '../fixtures/sshd';
+import { alive } from '../fixtures/processes';
 
 const execFileAsync = promisify(execFile);
 
@@ -33,15 +34,6 @@ async function processTable(): Promise<Map<number, { ppid: number; args: string 
     }
   }
   return table;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function bytesFrom(path: string, offset: number): Promise<string> {
