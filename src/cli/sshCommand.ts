@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { attachCommand, attachTargetOf, type AttachTarget } from '../core/reattach/commands';
 import type { MultiplexerKind } from '../core/reattach/names';
-import { commandLineSetsOption, DEFAULT_KEEPALIVE, relaunchArgs } from '../core/reattach/relaunch';
+import { DEFAULT_KEEPALIVE, relaunchArgs, wantsKeepalive } from '../core/reattach/relaunch';
 import { parseSshArgs, type SshInvocation } from '../core/sshArgs/parse';
 import { effectiveConnectOptions, type EffectiveConnectOptions } from '../node/reattach/effectiveOptions';
 import { processSignals, runReattachingSsh, type SignalSource } from '../node/reattach/reattachingSsh';
@@ -139,7 +139,7 @@ export function connectAdditions(
     return {};
   }
   return {
-    ...(effective.serverAliveInterval === 0 && !commandLineSetsOption(invocation, 'serveraliveinterval') ? { keepalive: { ...DEFAULT_KEEPALIVE } } : {}),
+    ...(wantsKeepalive(invocation, effective.serverAliveInterval) ? { keepalive: { ...DEFAULT_KEEPALIVE } } : {}),
     ...(effective.connectTimeout === undefined ? { connectTimeoutSeconds: DEFAULT_CONNECT_TIMEOUT_SECONDS } : {}),
   };
 }

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { attachTargetOf, persistentCommand } from '../core/reattach/commands';
-import { DEFAULT_KEEPALIVE, persistentArgs } from '../core/reattach/relaunch';
+import { DEFAULT_KEEPALIVE, persistentArgs, wantsKeepalive } from '../core/reattach/relaunch';
 import { isValidCommandLineHost } from '../core/sshArgs/parse';
+import { summarizeEffective } from '../core/sshConfig/effective';
 import { buildModel } from '../core/sshConfig/model';
 import type { TrackedSession } from '../core/session/tracked';
 import { findProgram } from '../node/findProgram';
@@ -135,7 +136,7 @@ export function registerReattachCommands(o: ReattachCommandsOptions): vscode.Dis
       env: process.env,
       home: o.home,
     });
-    const keepalive = o.addKeepalive() && ('error' in resolved || (resolved.options.get('serveraliveinterval')?.[0] ?? '0') === '0');
+    const keepalive = o.addKeepalive() && wantsKeepalive(undefined, 'error' in resolved ? undefined : summarizeEffective(resolved.options).serverAliveInterval);
     const built = persistentArgs(host, {
       remoteCommand: persistentCommand(target.target),
       ...(keepalive ? { keepalive: DEFAULT_KEEPALIVE } : {}),

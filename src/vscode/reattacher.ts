@@ -4,7 +4,7 @@ import { formatDuration } from '../core/health/present';
 import { attachCommand, attachTargetOf, parseAttachCommand, type AttachTarget } from '../core/reattach/commands';
 import { decideReattach, type ReattachDecision, type ReattachTrigger, type SessionFacts } from '../core/reattach/decide';
 import { sessionFromTarget, shellWord } from '../core/reattach/names';
-import { DEFAULT_KEEPALIVE, commandLineSetsOption, relaunchArgs } from '../core/reattach/relaunch';
+import { DEFAULT_KEEPALIVE, relaunchArgs, wantsKeepalive } from '../core/reattach/relaunch';
 import { chooseLostSession, type RemoteSession } from '../core/reattach/remoteSessions';
 import { parseSshArgs } from '../core/sshArgs/parse';
 import type { TrackedSession } from '../core/session/tracked';
@@ -112,13 +112,18 @@ export class Reattacher implements vscode.Disposable {
   /** Ends a session's local ssh (Kill Stale SSH Session); the remote tmux/screen session keeps running. */
   async kill(session: TrackedSession): Promise<string> {
     this.handled.add(session.id);
-    const pid = session.sshPid ?? session.pid;
+    return (await this.endSsh(session, 'ended by the user')) ?? `no process is known for ${session.alias}`;
+  }
+
+  /** Ends a session's ssh (the one holding the socket); its start time, when the session id carries it, guards against a reused pid. */
+  private async endSsh(s: TrackedSession, why: string): Promise<string | undefined> {
+    const pid = s.sshPid ?? s.pid;
     if (pid === undefined) {
-      return `no process is known for ${session.alias}`;
+      return undefined;
     }
-    const seen = pidOfSessionId(session.id);
+    const seen = pidOfSessionId(s.id);
     const result = await endProcess(pid, seen?.pid === pid && seen.startTime !== undefined ? { startTime: seen.startTime } : {});
-    this.o.log.info(`[reattach] ${describe(session)}: ended by the user (pid ${pid}): ${result}`);
+    this.o.log.info(`[reattach] ${describe(s)}: ${why} (pid ${pid}): ${result}`);
     return result;
   }
 
@@ -242,10 +247,9 @@ export class Reattacher implements vscode.Disposable {
 
   private factsOf(s: TrackedSession): SessionFacts {
     const f = this.o.health.factsOf(s);
-    const health = f.health === 'exited' ? 'unknown' : f.health;
     return {
       alive: s.state === 'running',
-      health,
+      health: f.health,
       socket: f.socket,
       exitCode: s.exitCode,
       endReason: s.failure?.reason as SessionFacts['endReason'],
@@ -293,12 +297,7 @@ export class Reattacher implements vscode.Disposable {
 
           if (how.kill && s.state === 'running') {
             progress.report({ message: 'ending the stuck ssh…' });
-            const pid = s.sshPid ?? s.pid;
-            if (pid !== undefined) {
-              const seen = pidOfSessionId(s.id);
-              const result = await endProcess(pid, seen?.pid === pid && seen.startTime !== undefined ? { startTime: seen.startTime } : {});
-              this.o.log.info(`[reattach] ${describe(s)}: ended the stuck ssh (pid ${pid}): ${result}`);
-            }
+            await this.endSsh(s, 'ended the stuck ssh');
           }
 
           progress.report({ message: `waiting for ${s.alias} to answer…` });
@@ -316,7 +315,7 @@ export class Reattacher implements vscode.Disposable {
             }
             target = found;
           }
-          const keepalive = settings.addKeepalive && !commandLineSetsOption(inv, 'serveraliveinterval') && (s.options?.get('serveraliveinterval')?.[0] ?? '0') === '0';
+          const keepalive = settings.addKeepalive && wantsKeepalive(inv, s.target?.serverAliveInterval);
           let args: string[];
           if (target !== undefined) {
             const built = relaunchArgs(inv, { remoteCommand: attachCommand(target), ...(keepalive ? { keepalive: DEFAULT_KEEPALIVE } : {}) });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { HealthState } from '../core/health/health';
 import type { HostView } from '../core/health/present';
 import { lastOption, parseSshArgs } from '../core/sshArgs/parse';
 import type { TrackedSession } from '../core/session/tracked';
@@ -285,7 +286,7 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
   }
 
   /** What the heartbeat and the kernel say about a session, for the reattach decision. */
-  factsOf(s: TrackedSession): { readonly health: SessionRow['state'] | 'unknown'; readonly socket: 'healthy' | 'stalled' | 'unknown' } {
+  factsOf(s: TrackedSession): { readonly health: HealthState; readonly socket: 'healthy' | 'stalled' | 'unknown' } {
     const w = this.watched.get(s.id);
     const snap = w === undefined ? undefined : this.options.heartbeat.monitor(w.key)?.snapshot();
     const socket = this.sockets.get(s.id);

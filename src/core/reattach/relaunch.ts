@@ -120,6 +120,16 @@ export function relaunchArgs(original: SshInvocation, o: RelaunchOptions): Relau
 }
 
 /**
+ * Whether a relaunch should carry DEFAULT_KEEPALIVE: neither the command line
+ * (when there is one) nor the effective config sets ServerAliveInterval
+ * (`effectiveInterval` in seconds, 0 = none; undefined when unknown). A
+ * command-line `-o` would override the user's own value, so it is added only then.
+ */
+export function wantsKeepalive(inv: SshInvocation | undefined, effectiveInterval: number | undefined): boolean {
+  return (inv === undefined || !commandLineSetsOption(inv, 'serveraliveinterval')) && (effectiveInterval ?? 0) === 0;
+}
+
+/**
  * Whether the command line itself sets an ssh_config keyword with `-o`
  * (`-o ServerAliveInterval=…`, `-oServerAliveInterval=…`, `-o 'ServerAliveInterval 15'`);
  * the keyword is compared case-insensitively, as ssh does.
