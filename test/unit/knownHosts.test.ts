@@ -97,7 +97,7 @@ describe('known_hosts', () => {
       assert.deepEqual(verdict(text, 'example.com', 22, 'ssh-ed25519', ED1), { kind: 'unknown', otherKeyTypes: ['ecdsa-sha2-nistp256', 'ssh-rsa'] });
     });
 
-    it('lets @revoked win over a line that trusts the same key', () => {
+    it('[F8] lets @revoked win over a line that trusts the same key', () => {
       const text = `example.com ssh-ed25519 ${ED1}\n@revoked * ssh-ed25519 ${ED1}\n`;
       assert.deepEqual(verdict(text, 'example.com', 22, 'ssh-ed25519', ED1), { kind: 'revoked', file: 'kh', line: 2 });
     });
