@@ -16,6 +16,7 @@ import { reattachSuite } from './reattach.test';
 import { sessionsSuite } from './sessions.test';
 import { terminalSuite } from './terminal.test';
 import { readTestConfig } from './harness';
+import { faultRecordOf, recordFaultTest } from '../../fixtures/faultRecorder';
 
 /**
  * Mocha from the repository's node_modules at run time. Mocha 12 is an ES
@@ -33,6 +34,12 @@ export async function run(): Promise<void> {
   const Mocha = loadMocha();
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, slow: 10_000 });
   const out = reporterOutput(config);
+  // Tests tagged with a fault-matrix row ([F12]) are recorded for the reliability report.
+  const faultsDir = `${config.repoRoot}/test-results/faults`;
+  const recordFault = (t: Mocha.Test): void => {
+    const record = faultRecordOf(t, `vscode-${config.pass}`);
+    if (record !== undefined) recordFaultTest(record, faultsDir);
+  };
   // The suites call the global `suite`/`test`: define them, then let the suites declare their tests.
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
   // Order matters: activation first, before anything opens an ssh_config file.
@@ -75,6 +82,7 @@ export async function run(): Promise<void> {
     });
     runner.on('pass', (t) => {
       passes += 1;
+      recordFault(t);
       out.line(`${indent()}✔ ${t.title} (${t.duration ?? 0} ms)`);
     });
     runner.on('pending', (t) => {
@@ -83,6 +91,7 @@ export async function run(): Promise<void> {
     });
     runner.on('fail', (t, error) => {
       failed.push({ title: t.fullTitle(), error });
+      recordFault(Object.assign(t, { err: error }));
       out.line(`${indent()}✘ ${t.title}`);
     });
   });
