@@ -27,7 +27,9 @@ Options:
   --interval SECONDS   Time between beats (default ${defaultHeartbeatSettings.intervalMs / 1000}); the degraded and
                        down thresholds scale with it
   --json               One JSON object per line on every beat and state change:
-                       {"time","host","state","rttMs","event":"beat"|"state"}
+                       {"time","host","state","rttMs","event":"beat"|"state"},
+                       beats with "lossPercent" (late or lost beats of the
+                       recent ones), state changes with "reason"
   -F CONFIG            The ssh config file to resolve HOST with (as ssh -F)
   -h, --help           Show this help
 
@@ -157,9 +159,11 @@ export async function runWatch(args: WatchArgs, io: WatchIo): Promise<number> {
     const unsubscribe = [
       owned.monitor.onBeat((e) => {
         lastRtt.set(host, e.rttMs);
-        const state = owned.monitor.snapshot().state;
+        const snapshot = owned.monitor.snapshot();
+        const state = snapshot.state;
         if (args.json) {
-          io.out(`${JSON.stringify({ time: new Date(e.time).toISOString(), host, state, rttMs: round(e.rttMs), event: 'beat' })}\n`);
+          const lossPercent = snapshot.loss === undefined ? null : Math.round(snapshot.loss * 1000) / 10;
+          io.out(`${JSON.stringify({ time: new Date(e.time).toISOString(), host, state, rttMs: round(e.rttMs), event: 'beat', lossPercent })}\n`);
         } else {
           io.out(`${clockTime(e.time)}  ${host}  ${stateWords[state]}  ${formatRtt(e.rttMs)}\n`);
         }
@@ -168,7 +172,7 @@ export async function runWatch(args: WatchArgs, io: WatchIo): Promise<number> {
         lastState.set(host, e.to);
         if (args.json) {
           const rtt = lastRtt.get(host);
-          io.out(`${JSON.stringify({ time: new Date(e.time).toISOString(), host, state: e.to, rttMs: rtt === undefined || e.to === 'down' ? null : round(rtt), event: 'state' })}\n`);
+          io.out(`${JSON.stringify({ time: new Date(e.time).toISOString(), host, state: e.to, rttMs: rtt === undefined || e.to === 'down' ? null : round(rtt), event: 'state', reason: e.reason })}\n`);
         } else {
           io.out(`${clockTime(e.time)}  ${host}  ${stateWords[e.from]} → ${stateWords[e.to]}: ${e.reason}\n`);
         }

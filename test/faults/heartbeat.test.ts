@@ -25,6 +25,10 @@ interface WatchEvent {
   readonly state: string;
   readonly rttMs: number | null;
   readonly event: 'beat' | 'state';
+  /** State changes: why, in words. */
+  readonly reason?: string;
+  /** Beats: late or lost beats among the recent ones, in percent. */
+  readonly lossPercent?: number | null;
   /** performance.now() when the line arrived. */
   readonly at: number;
 }
@@ -141,7 +145,7 @@ describe('faults: the heartbeat (ssh-lifeline watch) on a real link', function (
     }
   });
 
-  it('black hole → down within the promised bound; healed → up again (5 cycles, median printed)', async function () {
+  it('[F2] black hole → down within the promised bound; healed → up again (5 cycles, median printed)', async function () {
     this.timeout(180_000);
     const t = topo as Topology;
     const w = watch as Watch;
@@ -167,7 +171,7 @@ describe('faults: the heartbeat (ssh-lifeline watch) on a real link', function (
     assert.ok(median(ups) <= 15_000, `median recovery ${median(ups)} ms`);
   });
 
-  it('frozen sshd (SIGSTOP) → down; thawed → up', async function () {
+  it('[F1] frozen sshd (SIGSTOP) → down; thawed → up', async function () {
     this.timeout(60_000);
     const s = sshd as SshdFixture;
     const w = watch as Watch;
@@ -183,7 +187,7 @@ describe('faults: the heartbeat (ssh-lifeline watch) on a real link', function (
     console.log(`      thawed → up after ${((up.at - t1) / 1000).toFixed(2)} s`);
   });
 
-  it('10 % loss each way for 90 s: beats keep coming and never a false down', async function () {
+  it('[F4] 10 % loss each way for 90 s: beats keep coming, never a false down, round trips and loss are shown', async function () {
     this.timeout(150_000);
     const t = topo as Topology;
     const w = watch as Watch;
@@ -205,5 +209,68 @@ describe('faults: the heartbeat (ssh-lifeline watch) on a real link', function (
     );
     assert.ok(!states.includes('down'), `false down under loss: ${JSON.stringify(states)}`);
     assert.ok(beats.length >= 35, `only ${beats.length} beats`);
+    // Shown: every beat carries its round trip, and the late-or-lost share rises above 0 under loss.
+    assert.ok(beats.every((b) => typeof b.rttMs === 'number' && b.rttMs >= 0), 'every beat shows its round trip');
+    const losses = beats.map((b) => b.lossPercent ?? 0);
+    console.log(`      late or lost shown: up to ${Math.max(...losses)} %`);
+    assert.ok(Math.max(...losses) > 0, `no loss shown under 10 % loss: ${JSON.stringify(losses)}`);
+  });
+
+  it('[F3] a reset link, a link taken down and a black hole each go down with their own reason', async function () {
+    this.timeout(120_000);
+    const t = topo as Topology;
+    const w = watch as Watch;
+    const reasons: Record<string, string> = {};
+    const faults: [string, () => Promise<void>][] = [
+      ['reset', () => t.reset()],
+      ['link down', () => t.linkDown()],
+      ['black hole', () => t.blackhole()],
+    ];
+    for (const [name, inject] of faults) {
+      await sleep(1500);
+      await inject();
+      const down = await w.state('down', 15_000);
+      reasons[name] = down.reason ?? '';
+      await t.heal();
+      if (name === 'link down') await t.linkUp();
+      await w.state('up', 30_000);
+    }
+    console.log(`      reasons: ${JSON.stringify(reasons)}`);
+    assert.match(reasons['reset'] ?? '', /reset|refused/i, 'a reset says so');
+    assert.match(reasons['black hole'] ?? '', /no answer|timed out|timeout|silent/i, 'a black hole says nothing answered');
+    assert.notEqual(reasons['reset'], reasons['black hole'], 'reset and timeout read differently');
+    assert.doesNotMatch(reasons['link down'] ?? '', /reset/i, 'a link taken down sends no reset, and is not called one');
+  });
+
+  it('[F5] started into a black hole: each connect attempt gives up within its timeout, says why, and leaves no socket behind', async function () {
+    this.timeout(90_000);
+    const t = topo as Topology;
+    const s = sshd as SshdFixture;
+    await (watch as Watch).stop();
+    await t.blackhole();
+    const w = new Watch([...t.wrapClient, process.execPath, cli, 'watch', '--json', '-F', s.configPath, s.host]);
+    watch = w;
+    const t0 = performance.now();
+    const down = await w.state('down', 20_000);
+    console.log(`      black hole from the start → down after ${((down.at - t0) / 1000).toFixed(2)} s: ${down.reason ?? ''}`);
+    assert.match(down.reason ?? '', /time|no answer/i, `the reason names the timeout: ${down.reason ?? ''}`);
+    // While it keeps retrying, never more than the one attempt in flight (TIME-WAIT is the kernel's, from the watch stopped above).
+    const sockets = async (): Promise<string[]> => {
+      const { stdout } = await t.execIn('client', ['ss', '-Htan', 'dst', `${t.serverAddress}:${s.port}`]);
+      return stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('TIME-WAIT'));
+    };
+    let most: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const now = await sockets();
+      if (now.length > most.length) most = now;
+      await sleep(1000);
+    }
+    console.log(`      at most ${most.length} socket(s) to sshd during 20 s of retries`);
+    assert.ok(most.length <= 1, `sockets piled up: ${most.join(' | ')}`);
+    await t.heal();
+    await w.state('up', 30_000);
+    assert.equal(await w.stop(), 0);
+    await sleep(200);
+    assert.deepEqual(await sockets(), [], 'no socket left after watch ended');
   });
 });

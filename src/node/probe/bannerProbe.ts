@@ -1,6 +1,6 @@
 import { createConnection, type Socket } from 'node:net';
 import { BannerParser, type BannerResult, type SshBanner } from '../../core/probe/banner';
-import { socketFailureReason } from './socketErrors';
+import { socketFailureMessage, socketFailureReason } from './socketErrors';
 
 export interface BannerProbeOptions {
   readonly host: string;
@@ -96,7 +96,7 @@ export function probeBanner(options: BannerProbeOptions): Promise<BannerProbeRes
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const reason = socketFailureReason(err.code);
       const during = connectedAt === undefined ? 'connecting to' : 'reading from';
-      finish({ ok: false, reason, message: `${during} ${host} port ${port}: ${err.message}` });
+      finish({ ok: false, reason, message: `${during} ${host} port ${port}: ${socketFailureMessage(err, err.code)}` });
     });
     socket.on('close', () => onParsed(parser.end()));
   });

@@ -25,3 +25,19 @@ export function socketFailureReason(code: string | undefined): SocketFailureReas
       return 'other';
   }
 }
+
+const words: Record<SocketFailureReason, string> = {
+  refused: 'connection refused',
+  reset: 'connection reset',
+  timeout: 'timed out',
+  unreachable: 'host or network unreachable',
+  other: 'socket error',
+};
+
+/**
+ * A socket error in words a person reads in the status bar tooltip, with
+ * Node's own text kept for the log: "connection reset (read ECONNRESET)".
+ */
+export function socketFailureMessage(err: Error, code: string | undefined): string {
+  return `${words[socketFailureReason(code)]} (${err.message})`;
+}

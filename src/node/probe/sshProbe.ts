@@ -26,7 +26,7 @@ import type { ProbeTarget } from '../../core/probe/target';
 import { loadIdentityFiles, ProbeAgent } from './identities';
 import { loadKnownHosts } from './knownHostsFiles';
 import { defaultSpawnProxy, ProxyStream, type SpawnProxy } from './proxyStream';
-import { socketFailureReason } from './socketErrors';
+import { socketFailureMessage, socketFailureReason } from './socketErrors';
 
 export type { ProbeTarget } from '../../core/probe/target';
 export { ProbeError, type ProbeErrorReason } from '../../core/probe/probeError';
@@ -123,7 +123,7 @@ function tcpConnect(host: string, port: number, timeoutMs: number, signal: Abort
     const onAbort = (): void => fail(abortError());
     const onError = (err: Error): void => {
       const code = errorCode(err);
-      fail(new ProbeError(socketFailureReason(code), `connecting to ${host} port ${port}: ${err.message}`, { cause: err }));
+      fail(new ProbeError(socketFailureReason(code), `connecting to ${host} port ${port}: ${socketFailureMessage(err, code)}`, { cause: err }));
     };
     const timer = setTimeout(() => fail(new ProbeError('timeout', `no TCP connection to ${host} port ${port} within ${timeoutMs} ms`)), timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -294,7 +294,7 @@ function handshake(input: HandshakeInput): Promise<SshProbeConnection> {
       case 'client-timeout':
         return new ProbeError('timeout', `${where}: no SSH session within ${input.readyTimeoutMs} ms (${phase === 'auth' ? 'authenticating' : 'key exchange'})`, { cause: err });
       case 'client-socket':
-        return new ProbeError(socketFailureReason(errorCode(err)), `${where}: ${err.message}`, { cause: err });
+        return new ProbeError(socketFailureReason(errorCode(err)), `${where}: ${socketFailureMessage(err, errorCode(err))}`, { cause: err });
       case 'handshake':
         if (verdict !== undefined && verdict.kind !== 'trusted' && hostKey !== undefined) {
           return new ProbeError(verdictReason[verdict.kind], hostKeyMessage(verdict, where, hostKey.type, hostKey.sha256), { cause: err });
