@@ -23,7 +23,13 @@ export async function loadKnownHosts(paths: readonly string[], log: (line: strin
         continue;
       }
       text = await readFile(path, 'utf8');
-    } catch {
+    } catch (err) {
+      // A missing file is normal (ssh treats it as empty, silently); one we
+      // cannot read is empty too, which fails closed, but the user should know.
+      const code = (err as { code?: unknown }).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        log(`known_hosts ${path}: cannot read it (${typeof code === 'string' ? code : String(err)}), so no host key in it is trusted`);
+      }
       continue;
     }
     const parsed = parseKnownHosts(text, path);
