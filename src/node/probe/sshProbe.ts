@@ -27,6 +27,7 @@ import { loadIdentityFiles, ProbeAgent } from './identities';
 import { loadKnownHosts } from './knownHostsFiles';
 import { defaultSpawnProxy, ProxyStream, type SpawnProxy } from './proxyStream';
 import { socketFailureMessage, socketFailureReason } from './socketErrors';
+import { strictHostVerifier } from '../../core/probe/hostVerifier';
 
 export type { ProbeTarget } from '../../core/probe/target';
 export { ProbeError, type ProbeErrorReason } from '../../core/probe/probeError';
@@ -470,16 +471,16 @@ function handshake(input: HandshakeInput): Promise<SshProbeConnection> {
       readyTimeout: input.readyTimeoutMs,
       // The monitor decides when a host is down; ssh2 must not end the connection on its own.
       keepaliveInterval: 0,
-      hostVerifier: (key: Buffer): boolean => {
+      // ssh2 accepts anything but a strict false: only a strict true may pass.
+      hostVerifier: strictHostVerifier((key: Buffer): boolean => {
         const type = keyTypeOfBlob(key) ?? 'unknown';
         hostKey = { type, sha256: sha256Fingerprint(key) };
         verdict = verifyHostKey(input.entries, names, type, key);
         if (verdict.kind !== 'trusted') {
           log(hostKeyMessage(verdict, where, type, hostKey.sha256));
         }
-        // ssh2 accepts anything but a strict false: answer with a strict boolean.
         return verdict.kind === 'trusted';
-      },
+      }),
       authHandler: (methodsLeft, _partial, next) => {
         if (methodsLeft !== null && !methodsLeft.includes('publickey')) {
           log(`the server does not accept public keys here (offers: ${methodsLeft.join(', ')})`);
