@@ -6,13 +6,17 @@ import { DEFAULT_KEEPALIVE, persistentArgs, wantsKeepalive } from '../core/reatt
 import { isValidCommandLineHost } from '../core/sshArgs/parse';
 import { summarizeEffective } from '../core/sshConfig/effective';
 import { buildModel } from '../core/sshConfig/model';
+import { untrustedRefusal } from '../core/trust/pathSettings';
 import type { TrackedSession } from '../core/session/tracked';
 import { findProgram } from '../node/findProgram';
 import { TargetResolver } from '../node/resolveTarget';
 import { CommandIds } from './commandIds';
 import type { Reattacher } from './reattacher';
 import type { SessionHealth } from './sessionHealth';
+import type { ProgramPaths } from './settings';
 import type { TerminalTracker } from './terminalTracker';
+import { inWorkspace, refuseUntrusted } from './workspaceGuard';
+import { sshArgsForLog } from '../core/sshArgs/forLog';
 
 export interface ReattachCommandsOptions {
   readonly reattacher: Reattacher;
@@ -22,6 +26,8 @@ export interface ReattachCommandsOptions {
   readonly log: vscode.LogOutputChannel;
   /** `sshLifeline.reattach.addKeepalive`. */
   readonly addKeepalive: () => boolean;
+  /** `sshLifeline.ssh.path` and `sshLifeline.ssh.configFile`; both default when absent. */
+  readonly programPaths?: () => Pick<ProgramPaths, 'ssh' | 'sshConfigFile'>;
 }
 
 /** Arguments "Open Persistent SSH Terminal" accepts from scripts and keybindings (each skips its question). */
@@ -97,7 +103,14 @@ export function registerReattachCommands(o: ReattachCommandsOptions): vscode.Dis
   };
 
   const openPersistent = async (arg?: PersistentArgs): Promise<vscode.Terminal | undefined> => {
-    const destination = typeof arg?.host === 'string' ? arg.host : await pickHost(o.home);
+    const paths = o.programPaths?.() ?? { ssh: undefined, sshConfigFile: undefined };
+    // The caller's file, else the user's setting (never a workspace value in an untrusted workspace: Settings ignores those).
+    const configFile = typeof arg?.configFile === 'string' && path.isAbsolute(arg.configFile) ? arg.configFile : paths.sshConfigFile;
+    if (configFile !== undefined && !vscode.workspace.isTrusted && (await inWorkspace(configFile))) {
+      refuseUntrusted(o.log, untrustedRefusal.persistentTerminal(vscode.workspace.asRelativePath(configFile), typeof arg?.host === 'string' ? arg.host : 'a host'));
+      return undefined;
+    }
+    const destination = typeof arg?.host === 'string' ? arg.host : await pickHost(o.home, configFile);
     if (destination === undefined) {
       return undefined;
     }
@@ -128,13 +141,13 @@ export function registerReattachCommands(o: ReattachCommandsOptions): vscode.Dis
       void vscode.window.showErrorMessage(target.message);
       return undefined;
     }
-    const configFile = typeof arg?.configFile === 'string' && path.isAbsolute(arg.configFile) ? arg.configFile : undefined;
     // Keepalives only when the user's config has none: a command-line -o would override theirs.
     const resolved = await new TargetResolver().resolve([...(configFile === undefined ? [] : ['-F', configFile]), '--', host], {
       trusted: vscode.workspace.isTrusted,
       cwd: o.home,
       env: process.env,
       home: o.home,
+      ...(paths.ssh === undefined ? {} : { program: paths.ssh }),
     });
     const keepalive = o.addKeepalive() && wantsKeepalive(undefined, 'error' in resolved ? undefined : summarizeEffective(resolved.options).serverAliveInterval);
     const built = persistentArgs(host, {
@@ -147,8 +160,9 @@ export function registerReattachCommands(o: ReattachCommandsOptions): vscode.Dis
       void vscode.window.showErrorMessage(built.message);
       return undefined;
     }
-    o.log.info(`[reattach] persistent terminal: ssh ${built.args.join(' ')}`);
-    const terminal = vscode.window.createTerminal({ name: `${host} · tmux ${target.target.name}`, shellPath: (await findProgram('ssh')) ?? 'ssh', shellArgs: built.args, iconPath: new vscode.ThemeIcon('plug') });
+    o.log.info(`[reattach] persistent terminal: ssh ${sshArgsForLog(built.args)}`);
+    const shellPath = paths.ssh ?? (await findProgram('ssh')) ?? 'ssh';
+    const terminal = vscode.window.createTerminal({ name: `${host} · tmux ${target.target.name}`, shellPath, shellArgs: built.args, iconPath: new vscode.ThemeIcon('plug') });
     terminal.show(false);
     return terminal;
   };
@@ -160,11 +174,12 @@ export function registerReattachCommands(o: ReattachCommandsOptions): vscode.Dis
   ];
 }
 
-/** A host from ~/.ssh/config (its literal Host names), or one typed in. */
-async function pickHost(home: string): Promise<string | undefined> {
+/** A host from the ssh config (`sshLifeline.ssh.configFile` or ~/.ssh/config: its literal Host names), or one typed in. */
+async function pickHost(home: string, configFile: string | undefined): Promise<string | undefined> {
   const hosts = new Set<string>();
+  const file = configFile ?? path.join(home, '.ssh', 'config');
   try {
-    const text = await readFile(path.join(home, '.ssh', 'config'), 'utf8');
+    const text = await readFile(file, 'utf8');
     for (const block of buildModel(text, 'client').blocks) {
       if (block.kind === 'host') {
         for (const p of block.patterns) {
@@ -178,7 +193,7 @@ async function pickHost(home: string): Promise<string | undefined> {
     // No user config: typing a host is the only way.
   }
   const other = '$(edit) Other host…';
-  const picked = hosts.size === 0 ? other : await vscode.window.showQuickPick([...[...hosts].sort(), other], { title: 'Open Persistent SSH Terminal', placeHolder: 'Host (from ~/.ssh/config)' });
+  const picked = hosts.size === 0 ? other : await vscode.window.showQuickPick([...[...hosts].sort(), other], { title: 'Open Persistent SSH Terminal', placeHolder: `Host (from ${configFile === undefined ? '~/.ssh/config' : file})` });
   if (picked !== other) {
     return picked;
   }

@@ -6,17 +6,21 @@ import { decideReattach, type ReattachDecision, type ReattachTrigger, type Sessi
 import { sessionFromTarget, shellWord } from '../core/reattach/names';
 import { DEFAULT_KEEPALIVE, relaunchArgs, wantsKeepalive } from '../core/reattach/relaunch';
 import { chooseLostSession, type RemoteSession } from '../core/reattach/remoteSessions';
-import { parseSshArgs } from '../core/sshArgs/parse';
+import { lastOption, parseSshArgs } from '../core/sshArgs/parse';
 import type { TrackedSession } from '../core/session/tracked';
 import type { Multiplexer } from '../core/sshArgs/remoteCommand';
+import { untrustedRefusal } from '../core/trust/pathSettings';
 import { endProcess, pidOfSessionId } from '../node/endProcess';
 import type { Heartbeat } from '../node/heartbeat/heartbeat';
 import type { HostMonitor } from '../node/heartbeat/hostMonitor';
 import { findProgram } from '../node/findProgram';
 import { listRemoteSessions } from '../node/remoteSessionList';
+import { readProcessCwd } from '../node/resolveTarget';
 import type { SessionHealth } from './sessionHealth';
 import type { Settings } from './settings';
 import type { TerminalTracker } from './terminalTracker';
+import { inWorkspace, refuseUntrusted } from './workspaceGuard';
+import { sshArgsForLog } from '../core/sshArgs/forLog';
 
 export interface ReattacherOptions {
   readonly tracker: TerminalTracker;
@@ -88,6 +92,12 @@ export class Reattacher implements vscode.Disposable {
 
   /** The user asked (Reconnect SSH): judge `session` with trigger `user`, confirming when it looks healthy. */
   async reconnect(session: TrackedSession): Promise<ReattachOutcome | undefined> {
+    const untrusted = await this.untrustedRefusal(session);
+    if (untrusted !== undefined) {
+      this.o.log.info(`[reattach] ${describe(session)}: asked by the user: refused (the workspace is not trusted)`);
+      refuseUntrusted(this.o.log, untrusted);
+      return undefined;
+    }
     const decision = decideReattach('user', this.factsOf(session), this.o.settings.reattach().mode);
     this.o.log.info(`[reattach] ${describe(session)}: asked by the user: ${decision.action} (${decision.why})`);
     if (decision.action === 'refuse') {
@@ -212,7 +222,8 @@ export class Reattacher implements vscode.Disposable {
         // A wake is no evidence by itself: look again once the heartbeat had time to decide (down after its silence bound).
         this.later(this.o.settings.heartbeatFor(s.alias).thresholds.downAfterMs + 1000, () => {
           const latest = this.o.tracker.sessions().find((x) => x.id === s.id);
-          if (latest !== undefined) {
+          // Dealt with meanwhile (its ssh ended and was reattached, offered or refused): once is all.
+          if (latest !== undefined && !this.handled.has(latest.id)) {
             const again = decideReattach('host-up', this.factsOf(latest), this.o.settings.reattach().mode);
             if (again.action !== 'verify' && again.action !== 'leave') {
               this.o.log.info(`[reattach] ${describe(latest)}: after checking: ${again.action} (${again.why})`);
@@ -270,6 +281,12 @@ export class Reattacher implements vscode.Disposable {
   }
 
   private async run(s: TrackedSession, how: { readonly trigger: ReattachTrigger; readonly kill: boolean }): Promise<ReattachOutcome> {
+    // Every way in (a wake, a host back, an offer taken, Kill Stale's Reconnect) passes here.
+    const untrusted = await this.untrustedRefusal(s);
+    if (untrusted !== undefined) {
+      refuseUntrusted(this.o.log, untrusted);
+      return { ok: false, message: untrusted };
+    }
     const startedAt = Date.now();
     const settings = this.o.settings.reattach();
     const wakeBefore = this.lastWake !== undefined && startedAt - this.lastWake.at < 60_000 ? this.lastWake : undefined;
@@ -426,13 +443,15 @@ export class Reattacher implements vscode.Disposable {
     const sshPath = await this.ssh();
     const old = this.o.tracker.terminalOf(s.id);
     if (old !== undefined && old.shellIntegration !== undefined && isPosixShell(old) && (await this.o.tracker.idlePrompt(old))) {
-      const line = [path.basename(sshPath) === 'ssh' ? 'ssh' : sshPath, ...args].map(shellWord).join(' ');
-      this.o.log.info(`[reattach] ${describe(s)}: running at the idle prompt of "${old.name}": ${line}`);
+      // The plain name reads better at a prompt, unless the user chose a program of their own.
+      const program = this.o.settings.programPaths().ssh === undefined && path.basename(sshPath) === 'ssh' ? 'ssh' : sshPath;
+      const line = [program, ...args].map(shellWord).join(' ');
+      this.o.log.info(`[reattach] ${describe(s)}: running at the idle prompt of "${old.name}": ${program} ${sshArgsForLog(args)}`);
       old.shellIntegration.executeCommand(line);
       return old;
     }
     const name = `${s.alias}${target === undefined ? '' : ` · ${target.kind} ${target.name}`}`;
-    this.o.log.info(`[reattach] ${describe(s)}: new terminal "${name}": ${sshPath} ${args.join(' ')}`);
+    this.o.log.info(`[reattach] ${describe(s)}: new terminal "${name}": ${sshPath} ${sshArgsForLog(args)}`);
     const terminal = vscode.window.createTerminal({ name, shellPath: sshPath, shellArgs: [...args], iconPath: new vscode.ThemeIcon('plug') });
     terminal.show(false);
     return terminal;
@@ -467,8 +486,38 @@ export class Reattacher implements vscode.Disposable {
     return { ok: false, message: why, ...(terminal === undefined ? {} : { terminal }) };
   }
 
-  /** The ssh on PATH, resolved once: a terminal's shellPath must name the program. */
+  /**
+   * Why a relaunch must not happen while the workspace is not trusted: the
+   * session's `-F` file lies in the workspace (relaunching, and listing its
+   * remote sessions, would run ssh on it: its `Match exec`, its ProxyCommand),
+   * or is relative to a folder that can no longer be read. Undefined when it may.
+   */
+  private async untrustedRefusal(s: TrackedSession): Promise<string | undefined> {
+    if (vscode.workspace.isTrusted) {
+      return undefined;
+    }
+    const configFile = lastOption(parseSshArgs(s.sshArgs), 'F');
+    if (configFile === undefined || configFile === 'none') {
+      return undefined;
+    }
+    let file = configFile;
+    if (!path.isAbsolute(configFile)) {
+      const pid = s.state === 'running' ? (s.sshPid ?? s.pid) : undefined;
+      const cwd = pid === undefined ? undefined : await readProcessCwd(pid);
+      if (cwd === undefined) {
+        return untrustedRefusal.reconnect(configFile, s.alias, 'unknown');
+      }
+      file = path.resolve(cwd, configFile);
+    }
+    return (await inWorkspace(file)) ? untrustedRefusal.reconnect(vscode.workspace.asRelativePath(file), s.alias, 'workspace') : undefined;
+  }
+
+  /** `sshLifeline.ssh.path`, else the ssh on PATH (resolved once): a terminal's shellPath must name the program. */
   private ssh(): Promise<string> {
+    const configured = this.o.settings.programPaths().ssh;
+    if (configured !== undefined) {
+      return Promise.resolve(configured);
+    }
     this.sshPath ??= findProgram('ssh').then((p) => p ?? 'ssh');
     return this.sshPath;
   }

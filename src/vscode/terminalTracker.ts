@@ -6,6 +6,7 @@ import { sessionsUnder, typedSshCommand, type CommandLineConfidence } from '../c
 import { OutputTail, SessionBook, type FailureClassifier, type TerminalRef, type TrackedSession } from '../core/session/tracked';
 import { processTableSource, readProcessTable } from '../node/processTable';
 import { readProcessCwd, TargetResolver, type TargetResolution } from '../node/resolveTarget';
+import { sshArgsForLog } from '../core/sshArgs/forLog';
 
 export type { TrackedSession } from '../core/session/tracked';
 
@@ -15,6 +16,8 @@ export interface TerminalTrackerOptions {
   readonly trust: { readonly isTrusted: boolean; readonly onDidGrantWorkspaceTrust: vscode.Event<void> };
   /** The extension's folder: the working directory for `ssh -G`. */
   readonly cwd: string;
+  /** `sshLifeline.ssh.path` (read at each resolution); undefined: `ssh` on PATH. */
+  readonly sshProgram?: () => string | undefined;
   /** `sshLifeline.sessions.scanIntervalSeconds`: the rescan period while any terminal is open. */
   readonly scanIntervalSeconds: number;
   /** Reads ssh's failure line from an execution's output tail (exit code ≠ 0); default classifySshFailure. */
@@ -206,7 +209,7 @@ export class TerminalTracker implements vscode.Disposable {
       const result = this.book.scan(ref, sessionsUnder(table, entry.shellPid), now);
       changed ||= result.changed;
       for (const s of result.started) {
-        this.options.log.info(`[sessions] started ${s.id} in "${s.terminalName}": ${s.argv.join(' ')}${s.probe ? '' : ` (${s.kind}, not probed)`}`);
+        this.options.log.info(`[sessions] started ${s.id} in "${s.terminalName}": ${s.argv[0] ?? ''} ${sshArgsForLog(s.argv.slice(1))}${s.probe ? '' : ` (${s.kind}, not probed)`}`);
         this.resolve(s);
       }
       for (const s of this.book.ofTerminal(key)) {
@@ -311,7 +314,7 @@ export class TerminalTracker implements vscode.Disposable {
         }
       })().catch(() => undefined);
       this.outputs.set(key, { tail, done, terminal: terminalKey });
-      this.options.log.info(`[sessions] ssh command in "${event.terminal.name}" (${confidences[commandLine.confidence] ?? 'low'} confidence): ${typed.program.kind} ${typed.sshArgs.join(' ')}`);
+      this.options.log.info(`[sessions] ssh command in "${event.terminal.name}" (${confidences[commandLine.confidence] ?? 'low'} confidence): ${typed.program.kind} ${sshArgsForLog(typed.sshArgs)}`);
     }
     const created = this.book.executionStarted(this.ref(terminalKey, entry), key, typed, { value: commandLine.value, confidence: confidences[commandLine.confidence] ?? 'low' }, Date.now());
     if (created !== undefined) {
@@ -374,9 +377,11 @@ export class TerminalTracker implements vscode.Disposable {
     const trusted = this.options.trust.isTrusted;
     void (async () => {
       const processCwd = session.pid !== undefined ? ((await readProcessCwd(session.pid)) ?? cwdHint) : cwdHint;
+      const program = this.options.sshProgram?.();
       const result: TargetResolution = await this.resolver.resolve(session.sshArgs, {
         trusted,
         cwd: this.options.cwd,
+        ...(program === undefined ? {} : { program }),
         env: process.env,
         home: userInfo().homedir,
         signal: this.abort.signal,
