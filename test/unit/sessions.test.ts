@@ -151,6 +151,18 @@ describe('sessions under a terminal', () => {
     );
   });
 
+  it('finds the session of a terminal whose own process is ssh (no shell above it), with its ProxyJump hop', () => {
+    const rows = [p(400, 1, ['/usr/bin/ssh', '-t', '-J', 'jump', '--', 'host', 'tmux attach -t =main']), p(401, 400, ['ssh', '-W', '[host]:22', 'jump'])];
+    const s = only(sessionsUnder(table(...rows), 400));
+    assert.equal(s.alias, 'host');
+    assert.equal(s.sshPid, 400);
+    assert.deepEqual(
+      s.helpers.map((h) => h.pid),
+      [401],
+    );
+    assert.deepEqual(sessionsUnder(table(...rows), SHELL), [], 'not under an unrelated shell');
+  });
+
   it('names a session by pid and start time, so a reused pid is a new session', () => {
     const first = only(sessionsUnder(table(p(200, SHELL, 'ssh a', { startTime: 5000 })), SHELL));
     const reused = only(sessionsUnder(table(p(200, SHELL, 'ssh a', { startTime: 9000 })), SHELL));

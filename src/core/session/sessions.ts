@@ -216,10 +216,13 @@ function sessionId(p: ProcessInfo): string {
  * session: ProxyJump and ProxyCommand hops (`ssh -W …`), autossh's ssh,
  * mosh's and et's bootstrap ssh. ssh-like processes that are not sessions
  * (`ssh -G`, `ssh -O check`, no destination) are skipped, and what runs below
- * them is looked at on its own.
+ * them is looked at on its own. The terminal's own process counts too: a
+ * terminal started with ssh as its program (a reattach, a persistent terminal,
+ * a terminal profile) has no shell above its ssh.
  */
 export function sessionsUnder(table: readonly ProcessInfo[], shellPid: number): SshSession[] {
-  const descendants = descendantsOf(table, shellPid);
+  const own = table.find((p) => p.pid === shellPid);
+  const descendants = [...(own === undefined ? [] : [own]), ...descendantsOf(table, shellPid)];
   const byPid = new Map(descendants.map((p) => [p.pid, p]));
   /** Session root pid for every process already claimed by a session. */
   const rootOf = new Map<number, number>();
