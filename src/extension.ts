@@ -50,7 +50,13 @@ export function activate(context: vscode.ExtensionContext): void {
 
     // Sessions and their heartbeat: the tracker scans only while a terminal is open, the heartbeat runs only while an SSH session is.
     const home = homedir();
-    const tracker = new TerminalTracker({ log, trust: vscode.workspace, cwd: context.extensionPath, scanIntervalSeconds: settings.heartbeat().scanIntervalMs / 1000 });
+    const tracker = new TerminalTracker({
+      log,
+      trust: vscode.workspace,
+      cwd: context.extensionPath,
+      scanIntervalSeconds: settings.heartbeat().scanIntervalMs / 1000,
+      sshProgram: () => settings.programPaths().ssh,
+    });
     const heartbeat = new Heartbeat({ log: (line) => log.info(line) });
     const health = new SessionHealth({ tracker, heartbeat, settings, log, trust: vscode.workspace, env: process.env, home });
     const sessionsView = new SessionsView(health);
@@ -68,12 +74,13 @@ export function activate(context: vscode.ExtensionContext): void {
         terminalOf: (id) => tracker.terminalOf(id),
         home,
         log,
+        sshConfigFile: () => settings.programPaths().sshConfigFile,
       }),
     );
 
     // Reconnect and reattach: after a wake, when a host comes back, when an ssh dies, or on command.
     const reattacher = new Reattacher({ tracker, health, heartbeat, settings, log });
-    context.subscriptions.push(reattacher, ...registerReattachCommands({ reattacher, tracker, health, home, log, addKeepalive: () => settings.reattach().addKeepalive }));
+    context.subscriptions.push(reattacher, ...registerReattachCommands({ reattacher, tracker, health, home, log, addKeepalive: () => settings.reattach().addKeepalive, programPaths: () => settings.programPaths() }));
 
     log.info(`[activate] SSH Lifeline ${String(context.extension.packageJSON.version)} (${context.extensionMode === vscode.ExtensionMode.Production ? 'production' : 'development'}, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'})`);
   } catch (err) {

@@ -24,17 +24,19 @@ export interface DetectOptions {
    */
   readonly cwd: string;
   readonly timeoutMs?: number;
+  /** The program; `ssh` on PATH by default. */
+  readonly program?: string;
 }
 
 /**
- * Runs `ssh -V` (the `ssh` on PATH, no shell, a fixed argument) and reads the
+ * Runs `ssh -V` (the `ssh` on PATH unless told otherwise, no shell, a fixed argument) and reads the
  * version. `ssh -V` prints its banner and exits: it reads no configuration file
  * and opens no connection.
  */
 export function detectOpensshVersion(options: DetectOptions): Promise<OpensshVersionResult> {
   return new Promise((resolve) => {
     execFile(
-      'ssh',
+      options.program ?? 'ssh',
       ['-V'],
       { cwd: options.cwd, timeout: options.timeoutMs ?? 5_000, windowsHide: true, shell: false, encoding: 'utf8', maxBuffer: 64 * 1024 },
       (error, stdout, stderr) => {
@@ -44,7 +46,7 @@ export function detectOpensshVersion(options: DetectOptions): Promise<OpensshVer
           resolve({ kind: 'found', version, banner });
         } else if (error !== null) {
           const code = (error as NodeJS.ErrnoException).code;
-          resolve({ kind: 'failed', reason: code === 'ENOENT' ? 'no ssh on PATH' : error.message });
+          resolve({ kind: 'failed', reason: code === 'ENOENT' ? (options.program === undefined ? 'no ssh on PATH' : `no ${options.program}`) : error.message });
         } else {
           resolve({ kind: 'failed', reason: `unrecognised output ${JSON.stringify(banner.slice(0, 120))}` });
         }

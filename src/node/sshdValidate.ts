@@ -33,8 +33,12 @@ export function findSshd(env: Readonly<Record<string, string | undefined>> = pro
 
 interface Session {
   readonly dir: string;
-  readonly sshd: string;
   readonly hostKey: string;
+}
+
+/** Per check: which sshd (`sshLifeline.sshd.path`); the one found by {@link SshdValidatorOptions.findSshd} when absent. */
+export interface SshdCheckOptions {
+  readonly sshd?: string;
 }
 
 /**
@@ -50,6 +54,7 @@ interface Session {
  */
 export class SshdValidator {
   private session: Promise<Session | { readonly unavailable: string }> | undefined;
+  private found: Promise<string | undefined> | undefined;
   private counter = 0;
   private disposed = false;
   /** The private directory, once made. */
@@ -57,7 +62,11 @@ export class SshdValidator {
 
   constructor(private readonly options: SshdValidatorOptions = {}) {}
 
-  async check(text: string): Promise<SshdCheck> {
+  async check(text: string, options: SshdCheckOptions = {}): Promise<SshdCheck> {
+    const sshd = options.sshd ?? (await (this.found ??= (this.options.findSshd ?? findSshd)()));
+    if (sshd === undefined) {
+      return { kind: 'unavailable', reason: 'no sshd (looked at /usr/sbin/sshd and PATH); install OpenSSH server (Debian/Ubuntu: openssh-server) to check sshd_config files with sshd -t' };
+    }
     const session = await (this.session ??= this.start());
     if ('unavailable' in session) {
       return { kind: 'unavailable', reason: session.unavailable };
@@ -69,7 +78,7 @@ export class SshdValidator {
     const started = Date.now();
     try {
       await writeFile(file, text, { mode: 0o600, flag: 'wx' });
-      const { code, stderr, timedOut, error } = await run(session.sshd, ['-t', '-f', file, '-h', session.hostKey], session.dir, this.options.timeoutMs ?? 5_000);
+      const { code, stderr, timedOut, error } = await run(sshd, ['-t', '-f', file, '-h', session.hostKey], session.dir, this.options.timeoutMs ?? 5_000);
       if (timedOut) {
         return { kind: 'failed', reason: `sshd -t did not finish within ${this.options.timeoutMs ?? 5_000} ms` };
       }
@@ -99,10 +108,6 @@ export class SshdValidator {
   }
 
   private async start(): Promise<Session | { readonly unavailable: string }> {
-    const sshd = await (this.options.findSshd ?? findSshd)();
-    if (sshd === undefined) {
-      return { unavailable: 'no sshd (looked at /usr/sbin/sshd and PATH); install OpenSSH server (Debian/Ubuntu: openssh-server) to check sshd_config files with sshd -t' };
-    }
     let dir: string;
     try {
       dir = await mkdtemp(path.join(this.options.tmpRoot ?? os.tmpdir(), 'ssh-lifeline-sshd-'));
@@ -123,7 +128,7 @@ export class SshdValidator {
       const why = keygen.error ?? (keygen.timedOut ? 'timed out' : keygen.stderr.trim() || `exit ${String(keygen.code)}`);
       return { unavailable: `ssh-keygen could not make a throwaway host key (${why}); install OpenSSH client (Debian/Ubuntu: openssh-client)` };
     }
-    return { dir, sshd, hostKey };
+    return { dir, hostKey };
   }
 }
 

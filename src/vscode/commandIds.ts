@@ -11,7 +11,7 @@ export const CommandIds = {
   showEffectiveConfig: 'sshLifeline.showEffectiveConfig',
   /** The status bar's click: a quick pick of SSH sessions and actions. */
   showSessions: 'sshLifeline.showSessions',
-  /** Opens the user's ~/.ssh/config. */
+  /** Opens the user's ssh config: `sshLifeline.ssh.configFile`, else ~/.ssh/config. */
   openSshConfig: 'sshLifeline.openSshConfig',
   /** Internal (sessions view): probe a host again now, e.g. after fixing known_hosts. Argument: the host key. */
   retryHost: 'sshLifeline.retryHost',

@@ -56,7 +56,7 @@ export class ConfigLinter {
 
   /** The OpenSSH release rules and hovers assume for `document`: the setting, else the local ssh. */
   async versionFor(document: vscode.TextDocument): Promise<string | undefined> {
-    return this.settings.lint(document).opensshVersion ?? (await this.openssh.version());
+    return this.settings.lint(document).opensshVersion ?? (await this.openssh.version(this.settings.programPaths().ssh));
   }
 
   /** What linting `document` needs, or undefined when it is not linted (other language, or disabled). */

@@ -3,10 +3,12 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { effectiveLensTitle, effectiveLensTooltip, effectiveValuesGate, parseSshG, summarizeEffective, type GateRefusal } from '../core/sshConfig/effective';
 import { buildModel, headerRange, sampleHost } from '../core/sshConfig/model';
+import { untrustedRefusal } from '../core/trust/pathSettings';
 import { ownSshConfig, runSshG, sshGCommandLine, type OwnSshConfig, type SshGRequest, type SshGResult } from '../node/sshEffective';
 import { CommandIds } from './commandIds';
 import { toRange } from './convert';
 import type { Settings } from './settings';
+import { refuseUntrusted } from './workspaceGuard';
 
 /** `vscode.workspace` satisfies this; tests pass their own. */
 export interface WorkspaceTrust {
@@ -16,7 +18,7 @@ export interface WorkspaceTrust {
 
 export interface EffectiveValuesDeps {
   readonly trust: WorkspaceTrust;
-  readonly settings: Pick<Settings, 'programChecks' | 'lint' | 'onDidChange'>;
+  readonly settings: Pick<Settings, 'programChecks' | 'lint' | 'onDidChange' | 'programPaths'>;
   readonly log: vscode.LogOutputChannel;
   /** Where ssh runs: the extension's own folder (see RunSshGOptions.cwd). */
   readonly cwd: string;
@@ -162,8 +164,13 @@ export class EffectiveLens implements vscode.CodeLensProvider<HostLens>, vscode.
         return { title: `ssh -G refused it: ${truncate(result.message, 160)}`, tooltip: `${commandLine} failed:\n${result.message}`, command: '' };
       case 'timeout':
         return { title: `ssh -G took over ${result.timeoutMs / 1000} s (a slow Match exec command?) and was stopped`, tooltip: commandLine, command: '' };
-      case 'missing':
-        return { title: 'ssh not found on PATH: install OpenSSH (Debian/Ubuntu: openssh-client) to see effective values', command: '' };
+      case 'missing': {
+        const program = this.deps.settings.programPaths().ssh;
+        return {
+          title: program === undefined ? 'ssh not found on PATH: install OpenSSH (Debian/Ubuntu: openssh-client) to see effective values' : `${program} (sshLifeline.ssh.path) cannot be run`,
+          command: '',
+        };
+      }
       case 'invalid-host':
         return { title: `"${request.host}" is not a host name ssh accepts on its command line, so ssh -G cannot be asked`, command: '' };
       case 'cancelled':
@@ -196,9 +203,13 @@ export class EffectiveLens implements vscode.CodeLensProvider<HostLens>, vscode.
     }
   }
 
-  /** The lens's command: opens the read-only document for `host` of `file`. */
+  /** The lens's command: opens the read-only document for `host` of `file`. In a workspace that is not trusted it refuses and says so. */
   async show(file: unknown, host: unknown): Promise<vscode.TextEditor | undefined> {
     if (!(file instanceof vscode.Uri) || typeof host !== 'string') {
+      return undefined;
+    }
+    if (!this.deps.trust.isTrusted) {
+      refuseUntrusted(this.deps.log, untrustedRefusal.sshG(vscode.workspace.asRelativePath(file)));
       return undefined;
     }
     const document = await vscode.workspace.openTextDocument(effectiveUri(file, host));
@@ -238,7 +249,9 @@ export class EffectiveLens implements vscode.CodeLensProvider<HostLens>, vscode.
     try {
       await this.slot();
       try {
-        const run = this.deps.runSshG ?? ((r: SshGRequest, signal: AbortSignal) => runSshG(r, { cwd: this.deps.cwd, timeoutMs: sshGTimeoutMs, signal }));
+        const program = this.deps.settings.programPaths().ssh;
+        const run =
+          this.deps.runSshG ?? ((r: SshGRequest, signal: AbortSignal) => runSshG(r, { cwd: this.deps.cwd, timeoutMs: sshGTimeoutMs, signal, ...(program === undefined ? {} : { program }) }));
         const result = controller.signal.aborted ? ({ kind: 'cancelled' } as const) : await run(request, controller.signal);
         this.deps.log.trace(`[effective] ${sshGCommandLine(request)}: ${result.kind}${result.kind === 'ok' ? ` in ${result.ms} ms` : ''}`);
         if (result.kind !== 'ok' && result.kind !== 'cancelled') {

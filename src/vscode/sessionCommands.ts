@@ -12,6 +12,8 @@ export interface SessionCommandsOptions {
   readonly terminalOf: (sessionId: string) => vscode.Terminal | undefined;
   readonly home: string;
   readonly log: vscode.LogOutputChannel;
+  /** `sshLifeline.ssh.configFile`; undefined: `~/.ssh/config`. */
+  readonly sshConfigFile?: () => string | undefined;
 }
 
 interface Pick extends vscode.QuickPickItem {
@@ -29,7 +31,7 @@ export function registerSessionCommands(o: SessionCommandsOptions): vscode.Dispo
     terminal.show(false);
   };
   const openConfig = async (): Promise<void> => {
-    const file = vscode.Uri.file(path.join(o.home, '.ssh', 'config'));
+    const file = vscode.Uri.file(o.sshConfigFile?.() ?? path.join(o.home, '.ssh', 'config'));
     try {
       await vscode.window.showTextDocument(file);
     } catch {

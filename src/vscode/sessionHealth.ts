@@ -58,7 +58,7 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
   private readonly sockets = new Map<string, SocketState>();
   private socketTimer: ReturnType<typeof setInterval> | undefined;
   private fireScheduled = false;
-  /** The heartbeat settings the current registrations were made with. */
+  /** The heartbeat settings (and the ssh that carries proxied probes) the current registrations were made with. */
   private registeredWith: string;
 
   constructor(private readonly options: SessionHealthOptions) {
@@ -69,7 +69,7 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
       { dispose: hb.onBeat(() => this.fireSoon()) },
       { dispose: hb.onStateChange(() => this.fireSoon()) },
     );
-    this.registeredWith = JSON.stringify(options.settings.heartbeat());
+    this.registeredWith = registrationSettings(options.settings);
     this.sync();
   }
 
@@ -182,8 +182,8 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
   }
 
   private settingsChanged(): void {
-    // Any sshLifeline.* change fires this; only heartbeat changes restart the probes.
-    const current = JSON.stringify(this.options.settings.heartbeat());
+    // Any sshLifeline.* change fires this; only heartbeat and ssh.path changes restart the probes.
+    const current = registrationSettings(this.options.settings);
     if (current === this.registeredWith) {
       return;
     }
@@ -256,7 +256,9 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
       return { why: 'its target is not resolved' };
     }
     const configFile = configFileOf(s);
+    const sshPath = this.options.settings.programPaths().ssh;
     const registration = registrationFor(s.options, s.alias, {
+      ...(sshPath === undefined ? {} : { sshPath }),
       settings: perHost.thresholds,
       env: this.options.env,
       home: this.options.home,
@@ -370,4 +372,8 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
 function configFileOf(s: TrackedSession): string | undefined {
   const f = lastOption(parseSshArgs(s.sshArgs), 'F');
   return f !== undefined && f.startsWith('/') ? f : undefined;
+}
+
+function registrationSettings(settings: Settings): string {
+  return JSON.stringify([settings.heartbeat(), settings.programPaths().ssh ?? null]);
 }

@@ -1,7 +1,11 @@
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { checkHeartbeatSettings, defaultHeartbeatSettings, type HeartbeatSettings } from '../core/health/health';
 import { isFindingCode, type FindingCode, type SeverityOverride } from '../core/sshConfig/findings';
 import { matchPattern } from '../core/sshConfig/model';
+import { checkPathSetting, isInside, parseJsonc, pathSettingKeys, settingInJson, type PathSettingKey } from '../core/trust/pathSettings';
+import type { WorkspaceTrust } from './effectiveLens';
 
 /** `sshLifeline.lint.*` for one document, validated. */
 export interface LintSettings {
@@ -43,7 +47,23 @@ export interface ReattachSettings {
   readonly addKeepalive: boolean;
 }
 
+/**
+ * `sshLifeline.ssh.path`, `sshLifeline.sshd.path` and `sshLifeline.ssh.configFile`
+ * (machine-overridable), validated; undefined means the built-in default. In a
+ * workspace that is not trusted only the user's own values count.
+ */
+export interface ProgramPaths {
+  /** The ssh SSH Lifeline runs itself; undefined: `ssh` on PATH. */
+  readonly ssh: string | undefined;
+  /** The sshd for `sshd -t`; undefined: /usr/sbin/sshd, else PATH. */
+  readonly sshd: string | undefined;
+  /** The ssh config file for Open SSH Config, the host picker and `-F`; undefined: ssh's own default (`~/.ssh/config`, no `-F`). */
+  readonly sshConfigFile: string | undefined;
+}
+
 const section = 'sshLifeline.lint';
+/** Settings files larger than this are not read for the log (VS Code's own limit is far above any real one). */
+const maxSettingsFileBytes = 1024 * 1024;
 const overrides: ReadonlySet<string> = new Set<SeverityOverride>(['error', 'warning', 'info', 'hint', 'off']);
 
 /**
@@ -55,13 +75,22 @@ export class Settings implements vscode.Disposable {
   private readonly snapshots = new Map<string, LintSettings>();
   private programSnapshot: ProgramCheckSettings | undefined;
   private heartbeatSnapshot: HeartbeatUserSettings | undefined;
+  private pathsSnapshot: ProgramPaths | undefined;
+  /** Warnings already logged: each ignored value is reported once. */
+  private readonly warned = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   /** Fires after a change to `sshLifeline.*`; snapshots read afterwards are fresh. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly trust: WorkspaceTrust = vscode.workspace,
+  ) {
     vscode.workspace.onDidChangeConfiguration(this.configurationChanged, this, this.disposables);
+    // Workspace values of the program and config-file settings count from now on: everyone reads afresh.
+    trust.onDidGrantWorkspaceTrust(this.dropSnapshots, this, this.disposables);
+    this.reportStrippedWorkspaceValues();
   }
 
   lint(document: Pick<vscode.TextDocument, 'uri' | 'languageId'>): LintSettings {
@@ -82,6 +111,12 @@ export class Settings implements vscode.Disposable {
       this.programSnapshot = { effectiveValues: config.get<unknown>('effectiveValues') !== false, sshdValidation: config.get<unknown>('sshdValidation') !== false };
     }
     return this.programSnapshot;
+  }
+
+  /** The program and config-file paths (one snapshot; read afresh after a change or a trust grant). */
+  programPaths(): ProgramPaths {
+    this.pathsSnapshot ??= this.readPaths();
+    return this.pathsSnapshot;
   }
 
   /** The heartbeat settings (window scope: one snapshot). */
@@ -109,6 +144,113 @@ export class Settings implements vscode.Disposable {
     const hb = this.heartbeat();
     const entry = hb.hosts.find((h) => h.pattern.split(',').some((p) => matchPattern(alias, p.trim())));
     return { enabled: hb.enabled && entry?.enabled !== false, thresholds: entry?.thresholds ?? hb.thresholds };
+  }
+
+  /**
+   * Belt and braces on top of VS Code's `restrictedConfigurations`: in a
+   * workspace that is not trusted, workspace and workspace-folder values are
+   * ignored here too, as is a user value pointing into a workspace folder
+   * (its content is the workspace's).
+   */
+  private readPaths(): ProgramPaths {
+    const config = vscode.workspace.getConfiguration('sshLifeline');
+    const trusted = this.trust.isTrusted;
+    const home = homedir();
+    const value = (key: PathSettingKey): string | undefined => {
+      const name = `sshLifeline.${key}`;
+      let raw: unknown;
+      if (trusted) {
+        raw = config.get<unknown>(key);
+      } else {
+        const seen = config.inspect<unknown>(key);
+        for (const [where, v] of [
+          ['workspace', seen?.workspaceValue],
+          ['workspace folder', seen?.workspaceFolderValue],
+        ] as const) {
+          if (v !== undefined) {
+            this.warnOnce(`[settings] ignoring the ${where} value of ${name} (${describeValue(v)}): the workspace is not trusted`);
+          }
+        }
+        raw = seen?.globalValue;
+      }
+      const checked = checkPathSetting(key, raw, home);
+      if (checked.kind === 'default') {
+        return undefined;
+      }
+      if (checked.kind === 'invalid') {
+        this.warnOnce(`[settings] ignoring ${name} (${describeValue(raw)}): ${checked.problem}; using the default`);
+        return undefined;
+      }
+      if (!trusted) {
+        const folder = this.workspaceFolderHolding(checked.value);
+        if (folder !== undefined) {
+          this.warnOnce(`[settings] ignoring ${name} (${describeValue(raw)}): it lies in the workspace folder ${folder}, and the workspace is not trusted`);
+          return undefined;
+        }
+      }
+      if (key !== 'ssh.configFile' && !isExecutable(checked.value)) {
+        this.warnOnce(`[settings] ${name} (${describeValue(raw)}) is not an executable file: running it will fail`);
+      }
+      return checked.value;
+    };
+    return { ssh: value('ssh.path'), sshd: value('sshd.path'), sshConfigFile: value('ssh.configFile') };
+  }
+
+  /** The workspace folder `file` lies in, by its name or after symbolic links; undefined when none. */
+  private workspaceFolderHolding(file: string): string | undefined {
+    const real = realpathOrUndefined(file);
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') {
+        continue;
+      }
+      const dirs = [folder.uri.fsPath, realpathOrUndefined(folder.uri.fsPath)];
+      if (dirs.some((d) => d !== undefined && [file, real].some((f) => f !== undefined && isInside(d, f)))) {
+        return folder.uri.fsPath;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * VS Code leaves restricted settings out of an untrusted workspace's
+   * configuration altogether, so `inspect()` does not show them: the log
+   * names them from the settings files themselves (read only, never run).
+   */
+  private reportStrippedWorkspaceValues(): void {
+    if (this.trust.isTrusted) {
+      return;
+    }
+    const files = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json').fsPath);
+    const workspaceFile = vscode.workspace.workspaceFile;
+    if (workspaceFile?.scheme === 'file') {
+      files.push(workspaceFile.fsPath);
+    }
+    for (const file of files) {
+      let tree: unknown;
+      try {
+        if (statSync(file).size > maxSettingsFileBytes) {
+          continue;
+        }
+        tree = parseJsonc(readFileSync(file, 'utf8'));
+      } catch {
+        continue; // no settings file
+      }
+      // A .code-workspace file keeps its settings under "settings".
+      const settings = file === workspaceFile?.fsPath ? settingInJson(tree, 'settings') : tree;
+      for (const key of pathSettingKeys) {
+        const v = settingInJson(settings, `sshLifeline.${key}`);
+        if (v !== undefined) {
+          this.warnOnce(`[settings] ignoring sshLifeline.${key} (${describeValue(v)}) from ${file}: the workspace is not trusted`);
+        }
+      }
+    }
+  }
+
+  private warnOnce(line: string): void {
+    if (!this.warned.has(line)) {
+      this.warned.add(line);
+      this.log.warn(line);
+    }
   }
 
   private readHeartbeat(): HeartbeatUserSettings {
@@ -194,14 +336,43 @@ export class Settings implements vscode.Disposable {
 
   private configurationChanged(event: vscode.ConfigurationChangeEvent): void {
     if (event.affectsConfiguration('sshLifeline')) {
-      this.snapshots.clear();
-      this.programSnapshot = undefined;
-      this.heartbeatSnapshot = undefined;
-      this.changed.fire();
+      this.reportStrippedWorkspaceValues();
+      this.dropSnapshots();
     }
+  }
+
+  private dropSnapshots(): void {
+    this.snapshots.clear();
+    this.programSnapshot = undefined;
+    this.heartbeatSnapshot = undefined;
+    this.pathsSnapshot = undefined;
+    this.changed.fire();
   }
 
   dispose(): void {
     vscode.Disposable.from(...this.disposables).dispose();
+  }
+}
+
+/** A setting's value for the log: quoted, control characters escaped, long ones cut. */
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+function realpathOrUndefined(file: string): string | undefined {
+  try {
+    return realpathSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
   }
 }

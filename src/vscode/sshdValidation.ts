@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { placeSshdMessages, sshdValidationGate } from '../core/sshConfig/effective';
-import type { SshdCheck } from '../node/sshdValidate';
+import { untrustedRefusal } from '../core/trust/pathSettings';
+import type { SshdCheck, SshdCheckOptions } from '../node/sshdValidate';
 import { toRange, toSeverity } from './convert';
 import type { WorkspaceTrust } from './effectiveLens';
 import type { Settings } from './settings';
+import { refuseUntrusted } from './workspaceGuard';
 
 /** The `source` of what the real sshd says, apart from our own rules' "SSH Lifeline". */
 export const sshdDiagnosticSource = 'sshd -t';
@@ -16,10 +18,12 @@ const settleMs = 400;
 
 export interface SshdValidationDeps {
   readonly trust: WorkspaceTrust;
-  readonly settings: Pick<Settings, 'programChecks' | 'lint' | 'onDidChange'>;
+  readonly settings: Pick<Settings, 'programChecks' | 'lint' | 'onDidChange' | 'programPaths'>;
   readonly log: vscode.LogOutputChannel;
   /** SshdValidator in the extension; tests pass their own. */
-  readonly checker: { check(text: string): Promise<SshdCheck> };
+  readonly checker: { check(text: string, options?: SshdCheckOptions): Promise<SshdCheck> };
+  /** Says that the workspace's lack of trust stopped a check (once per window); default: a notification with a Manage Workspace Trust button. */
+  readonly refuse?: (message: string) => void;
 }
 
 /**
@@ -35,6 +39,8 @@ export class SshdValidation implements vscode.Disposable {
   private readonly generations = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [this.collection];
   private unavailableLogged = false;
+  /** Documents whose check the lack of trust stopped, logged once each; the first one is also told in a notification. */
+  private readonly untrustedSeen = new Set<string>();
 
   constructor(private readonly deps: SshdValidationDeps) {
     vscode.workspace.onDidOpenTextDocument(this.schedule, this, this.disposables);
@@ -53,13 +59,31 @@ export class SshdValidation implements vscode.Disposable {
   }
 
   private allowed(document: vscode.TextDocument): boolean {
-    const refusal = sshdValidationGate({
-      trusted: this.deps.trust.isTrusted,
+    return this.refusal(document, this.deps.trust.isTrusted) === undefined;
+  }
+
+  private refusal(document: vscode.TextDocument, trusted: boolean): ReturnType<typeof sshdValidationGate> {
+    return sshdValidationGate({
+      trusted,
       enabled: this.deps.settings.programChecks().sshdValidation && this.deps.settings.lint(document).enabled,
       scheme: document.uri.scheme,
       languageId: document.languageId,
     });
-    return refusal === undefined;
+  }
+
+  /** A check that would run but for the workspace's trust: say so (a notification for the first such file, the log for each). */
+  private untrusted(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    if (this.untrustedSeen.has(key) || this.refusal(document, true) !== undefined) {
+      return;
+    }
+    const message = untrustedRefusal.sshdT(vscode.workspace.asRelativePath(document.uri));
+    if (this.untrustedSeen.size === 0) {
+      (this.deps.refuse ?? ((m: string) => refuseUntrusted(this.deps.log, m)))(message);
+    } else {
+      this.deps.log.info(`[trust] ${message}`);
+    }
+    this.untrustedSeen.add(key);
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -71,6 +95,9 @@ export class SshdValidation implements vscode.Disposable {
     if (!this.allowed(document)) {
       this.timers.delete(key);
       this.collection.delete(document.uri);
+      if (!this.deps.trust.isTrusted) {
+        this.untrusted(document);
+      }
       return;
     }
     this.timers.set(
@@ -91,7 +118,8 @@ export class SshdValidation implements vscode.Disposable {
     const generation = (this.generations.get(key) ?? 0) + 1;
     this.generations.set(key, generation);
     const text = document.getText();
-    const result = await this.deps.checker.check(text);
+    const sshd = this.deps.settings.programPaths().sshd;
+    const result = await this.deps.checker.check(text, sshd === undefined ? {} : { sshd });
     if (this.generations.get(key) !== generation || document.isClosed) {
       return;
     }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { placeSshdMessages } from '../../src/core/sshConfig/effective';
@@ -107,6 +107,29 @@ describe('sshd -t validator (real sshd)', () => {
     const check = await none.check('Port 22\n');
     assert.equal(check.kind, 'unavailable');
     assert.match((check as { reason: string }).reason, /openssh-server/);
+  });
+
+  it('runs the sshd it is given for a check (sshLifeline.sshd.path), with the same arguments', async () => {
+    const real = await findSshd();
+    const dir = await mkdtemp(path.join(root, 'chosen-'));
+    const argvLog = path.join(dir, 'argv');
+    const wrapper = path.join(dir, 'sshd-wrapper');
+    await writeFile(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${real ?? '/usr/sbin/sshd'}' "$@"\n`, { mode: 0o755 });
+    const text = 'Port 2222\nServerAliveInterval 30\n';
+    const check = await validator.check(text, { sshd: wrapper });
+    assert.deepEqual(placed(text, check), ['1:0-1:19 error Bad configuration option: ServerAliveInterval']);
+    const lines = (await readFile(argvLog, 'utf8')).trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0] ?? '', /^-t -f \S+\/sshd_config\.\d+ -h \S+\/host_ed25519_key$/);
+    // Without one, the sshd found is used again.
+    assert.equal((await validator.check('Port 22\n')).kind, 'checked');
+    assert.equal((await readFile(argvLog, 'utf8')).trim().split('\n').length, 1);
+  });
+
+  it('a chosen sshd that cannot be run fails that check and names it', async () => {
+    const missing = path.join(root, 'no-such-dir', 'sshd');
+    const check = await validator.check('Port 22\n', { sshd: missing });
+    assert.deepEqual(check, { kind: 'failed', reason: `${missing} not found` });
   });
 
   it('finds sshd in /usr/sbin or an absolute PATH entry, never a relative one', async () => {

@@ -16,6 +16,8 @@ export interface RegistrationOptions {
   /** Use the banner probe when no key is accepted (default true). */
   readonly bannerFallback?: boolean;
   readonly bannerSpacingMs?: number;
+  /** The ssh that carries jump-host and ProxyCommand probes (`sshLifeline.ssh.path`); `ssh` on PATH by default. */
+  readonly sshPath?: string;
   readonly log: (line: string) => void;
 }
 
@@ -65,7 +67,7 @@ export function registrationFor(options: EffectiveOptions, alias: string, o: Reg
     label: alias,
     settings: o.settings,
     bannerSpacingMs: Math.max(o.bannerSpacingMs ?? BANNER_MIN_SPACING_MS, BANNER_MIN_SPACING_MS),
-    connect: (signal) => connectSshProbe(target, { signal, log: (line) => log(`[probe] ${alias}: ${line}`) }),
+    connect: (signal) => connectSshProbe(target, { signal, log: (line) => log(`[probe] ${alias}: ${line}`), ...(o.sshPath === undefined ? {} : { sshPath: o.sshPath }) }),
     // Through a jump host or a ProxyCommand the banner would not be the target's: no fallback there.
     ...(o.bannerFallback !== false && direct
       ? {

@@ -149,14 +149,18 @@ export function effectiveSuite(): void {
           return Promise.resolve({ kind: 'checked', exitCode: 0, file: 'copy', ms: 1, report: { messages: [{ file: undefined, line: 2, text: 'from the fake checker', severity: 'warning' }], ignored: [] } });
         },
       };
-      const settings = new Settings(log);
-      const validation = new SshdValidation({ trust, settings, log, checker });
+      const refusals: string[] = [];
+      const settings = new Settings(log, trust);
+      const validation = new SshdValidation({ trust, settings, log, checker, refuse: (message) => refusals.push(message) });
       disposables.push(trust, settings, validation);
       const uri = uriOf(effectivePaths.sshdGated);
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(document, { preview: false });
       await sleep(1_500);
       assert.equal(checked.length, 0, 'nothing reached sshd while untrusted');
+      // Said once (a notification in the extension), for the first sshd_config open: this one, or the earlier test's.
+      assert.equal(refusals.length, 1, refusals.join(' | '));
+      assert.match(refusals[0] ?? '', /^SSH Lifeline: the workspace is not trusted, so it will not run sshd -t on effective\/sshd(-gated)?\/sshd_config\. Trust the workspace to see what sshd says about it\.$/);
       assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.message === 'from the fake checker').length, 0);
 
       trust.grant();
