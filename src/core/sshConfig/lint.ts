@@ -398,10 +398,13 @@ function suggestion(key: string, side: Side): KeywordInfo | undefined {
   if (exact !== undefined && exact.removed === undefined) {
     return exact;
   }
+  const limit = Math.max(2, Math.floor(key.length / 5));
   let best: KeywordInfo | undefined;
   let bestDistance = Infinity;
   for (const info of side === 'client' ? clientKeywords : serverKeywords) {
-    if (info.removed !== undefined || info.aliasOf !== undefined || info.vendor !== undefined) {
+    // The distance is at least the difference in length: a candidate beyond the limit cannot be the answer, and
+    // skipping it keeps a junk keyword (a pasted key, a minified line) from costing its length times every keyword.
+    if (info.removed !== undefined || info.aliasOf !== undefined || info.vendor !== undefined || Math.abs(key.length - info.name.length) > limit) {
       continue;
     }
     const d = editDistance(key, info.name.toLowerCase());
@@ -410,7 +413,7 @@ function suggestion(key: string, side: Side): KeywordInfo | undefined {
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 5)) ? best : undefined;
+  return bestDistance <= limit ? best : undefined;
 }
 
 function unknownKeyword(ctx: Context, d: number, ignoreUnknown: readonly string[]): void {
