@@ -4,7 +4,9 @@
  * found it and what went wrong.
  */
 import { strict as assert } from 'node:assert';
+import { fixAllText } from '../../src/core/sshConfig/fixAll';
 import { lint } from '../../src/core/sshConfig/lint';
+import { applyEdits } from '../../src/core/sshConfig/textEdits';
 
 describe('fuzz regressions: ssh_config', () => {
   it('[F19] a 1 MB unknown keyword is reported at once, without a "did you mean" (it used to cost its length times every keyword)', () => {
@@ -14,5 +16,21 @@ describe('fuzz regressions: ssh_config', () => {
     assert.deepEqual(findings[0]?.fixes, []);
     // A near miss still gets its suggestion.
     assert.match(lint('ServerAliveIntervall 15\n', { side: 'client' })[0]?.message ?? '', /Did you mean ServerAliveInterval\?/);
+  });
+
+  it('[F17,F20] removing the last line of a file without a final newline leaves it without one', () => {
+    // Found by "fix all … keeps comments and line endings": the duplicate's removal left the line ending before it.
+    const server = fixAllText('HostbasedAcceptedKeyTypes yes\n\tHostbasedAcceptedAlgorithms yes ', { side: 'server' });
+    assert.equal(server.text, 'HostbasedAcceptedAlgorithms yes\nClientAliveInterval 60\nClientAliveCountMax 3');
+    const text = 'Host a\n  User a\n  User b';
+    const duplicate = lint(text, { side: 'client' }).find((f) => f.code === 'duplicate-keyword');
+    const fix = duplicate?.fixes[0];
+    assert.ok(fix?.kind === 'edit');
+    assert.equal(applyEdits(text, fix.edits), 'Host a\n  User a');
+    // With a final newline the line goes with its own line ending, as before.
+    const withNewline = `${text}\n`;
+    const again = lint(withNewline, { side: 'client' }).find((f) => f.code === 'duplicate-keyword')?.fixes[0];
+    assert.ok(again?.kind === 'edit');
+    assert.equal(applyEdits(withNewline, again.edits), 'Host a\n  User a\n');
   });
 });

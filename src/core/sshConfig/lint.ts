@@ -230,11 +230,18 @@ function cachedFiles(files: IncludeFiles): IncludeFiles {
   };
 }
 
-/** The whole line including its line ending: deleting this range removes the line. */
+/**
+ * The whole line including its line ending: deleting this range removes the
+ * line. The last line of a file without a final newline takes the line ending
+ * before it instead, so that the file still ends without one.
+ */
 function wholeLine(model: IndexedConfig, line: number): Range {
-  return model.scan.lineEol[line] === 0
-    ? { start: { line, character: 0 }, end: { line, character: model.scan.lineLength(line) } }
-    : { start: { line, character: 0 }, end: { line: line + 1, character: 0 } };
+  const scan = model.scan;
+  if (scan.lineEol[line] !== 0) {
+    return { start: { line, character: 0 }, end: { line: line + 1, character: 0 } };
+  }
+  const start = line === 0 ? { line, character: 0 } : { line: line - 1, character: scan.lineLength(line - 1) };
+  return { start, end: { line, character: scan.lineLength(line) } };
 }
 
 function replaceFix(title: string, range: Range, newText: string, preferred = true): Fix {
