@@ -84,7 +84,7 @@ describe('faults: the session socket probe on a black-holed link', function () {
     }
   });
 
-  it('a session sending data is stalled within seconds of a black hole, and healthy again after healing', async function () {
+  it('[F2] a session sending data is stalled within seconds of a black hole, and healthy again after healing', async function () {
     this.timeout(90_000);
     const { topo: t } = env();
     const s = startSession('cat');
@@ -144,7 +144,7 @@ describe('faults: the session socket probe on a black-holed link', function () {
     }
   });
 
-  it('an idle session on a black-holed link is never stalled, only idle', async function () {
+  it('[F2] an idle session on a black-holed link is never stalled, only idle', async function () {
     this.timeout(60_000);
     const { topo: t } = env();
     const s = startSession('echo ready; exec cat');

@@ -40,7 +40,7 @@ describe('atomic config writes (real file system)', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('replaces the content, keeps mode 0600 under umask 000, and keeps a backup of what was read', async () => {
+  it('[F22] replaces the content, keeps mode 0600 under umask 000, and keeps a backup of what was read', async () => {
     const file = join(dir, 'config');
     await writeFile(file, 'old\n');
     await chmod(file, 0o600);
@@ -74,7 +74,7 @@ describe('atomic config writes (real file system)', function () {
     assert.equal((await stat(file)).mode & 0o7777, 0o640);
   });
 
-  it('writes through a symlink chain to the real file and keeps the links', async () => {
+  it('[F22] writes through a symlink chain to the real file and keeps the links', async () => {
     await mkdir(join(dir, 'dotfiles'));
     const target = join(dir, 'dotfiles', 'ssh_config');
     await writeFile(target, 'old\n');
@@ -97,7 +97,7 @@ describe('atomic config writes (real file system)', function () {
     assert.deepEqual(await temps(join(dir, 'dotfiles')), []);
   });
 
-  it('refuses a read-only file with a clear error and changes nothing', async () => {
+  it('[F22] refuses a read-only file with a clear error and changes nothing', async () => {
     const file = join(dir, 'config');
     await writeFile(file, 'old\n');
     await chmod(file, 0o444);
@@ -111,7 +111,7 @@ describe('atomic config writes (real file system)', function () {
     assert.deepEqual((await readdir(dir)).sort(), ['config']);
   });
 
-  it('refuses when the file changed after it was read, and leaves the other writer’s text', async () => {
+  it('[F22] refuses when the file changed after it was read, and leaves the other writer’s text', async () => {
     const file = join(dir, 'config');
     await writeFile(file, 'old\n');
     const snap = await readSnapshot(file);
@@ -124,7 +124,7 @@ describe('atomic config writes (real file system)', function () {
     assert.deepEqual((await readdir(dir)).sort(), ['config']);
   });
 
-  it('refuses a change that lands while the temp file is being written (checked again right before the rename)', async () => {
+  it('[F22] refuses a change that lands while the temp file is being written (checked again right before the rename)', async () => {
     const file = join(dir, 'config');
     await writeFile(file, 'old\n');
     const snap = await readSnapshot(file);
@@ -141,7 +141,7 @@ describe('atomic config writes (real file system)', function () {
     assert.deepEqual(await temps(dir), [], 'the temp file is removed');
   });
 
-  it('refuses when the mode changed or the symlink was pointed elsewhere', async () => {
+  it('[F22] refuses when the mode changed or the symlink was pointed elsewhere', async () => {
     const file = join(dir, 'config');
     await writeFile(file, 'same\n');
     await chmod(file, 0o600);
@@ -195,7 +195,7 @@ describe('atomic config writes (real file system)', function () {
     await rejectsWith(readSnapshot(big, 99), ReadError, (e) => assert.equal(e.reason, 'too-large'));
   });
 
-  it('SIGKILL between temp write and rename: the original is intact, and the next write removes the leftover', async () => {
+  it('[F21] SIGKILL between temp write and rename: the original is intact, and the next write removes the leftover', async () => {
     const file = join(dir, 'config');
     await writeFile(file, 'original\n');
     await chmod(file, 0o600);
@@ -244,7 +244,7 @@ describe('atomic config writes (real file system)', function () {
     assert.equal(await readFile(file, 'utf8'), 'next run\n');
   });
 
-  it('leaves alone temp files of a live writer, and anything that only looks similar', async () => {
+  it('[F21] leaves alone temp files of a live writer, and anything that only looks similar', async () => {
     const live = join(dir, `.config.lifeline-tmp-${process.ppid}-0123456789ab`);
     const notOurs = join(dir, '.config.lifeline-tmp-notapid');
     await writeFile(live, 'x');
@@ -255,7 +255,7 @@ describe('atomic config writes (real file system)', function () {
     assert.deepEqual((await readdir(dir)).sort(), ['.config.lifeline-tmp-notapid']);
   });
 
-  it('a full disk: typed I/O error, the original intact, no temp file left', async function () {
+  it('[F21] a full disk: typed I/O error, the original intact, no temp file left', async function () {
     if (!isRoot) {
       throw new Error('this check mounts a small tmpfs and needs root (CI runs the integration tier as root)');
     }

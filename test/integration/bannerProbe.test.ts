@@ -88,7 +88,7 @@ describe('banner probe against real servers', function () {
     assert.equal(r.banner.comments, 'hi');
   });
 
-  it('gives up with a protocol error at the 8 KiB bound on a server that sends one endless line, and closes the socket', async () => {
+  it('[F6] gives up with a protocol error at the 8 KiB bound on a server that sends one endless line, and closes the socket', async () => {
     const srv = await tcpServer((s) => floodWith(s, 'junk'.repeat(4096)));
     servers.push(srv);
     const t0 = performance.now();
@@ -103,7 +103,7 @@ describe('banner probe against real servers', function () {
     console.log(`      endless line: protocol error after ${elapsed.toFixed(0)} ms`);
   });
 
-  it('gives up with a protocol error on a server that sends short junk lines forever', async () => {
+  it('[F6] gives up with a protocol error on a server that sends short junk lines forever', async () => {
     const srv = await tcpServer((s) => floodWith(s, 'x\r\n'.repeat(1000)));
     servers.push(srv);
     const r = await probeBanner({ host: '127.0.0.1', port: srv.port, timeoutMs: 20_000 });
@@ -112,7 +112,7 @@ describe('banner probe against real servers', function () {
     await srv.firstClosed;
   });
 
-  it('answers protocol for an HTTP server that closes after its reply', async () => {
+  it('[F6] answers protocol for an HTTP server that closes after its reply', async () => {
     const srv = await tcpServer((s) => s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
     servers.push(srv);
     const r = await probeBanner({ host: '127.0.0.1', port: srv.port, timeoutMs: 5000 });
@@ -120,7 +120,7 @@ describe('banner probe against real servers', function () {
     assert.match(!r.ok ? r.message : '', /closed after \d+ bytes/);
   });
 
-  it('times out on a server that accepts and never sends, and closes the socket', async () => {
+  it('[F2,F6] times out on a server that accepts and never sends, and closes the socket', async () => {
     const srv = await tcpServer(() => undefined);
     servers.push(srv);
     const t0 = performance.now();
@@ -132,7 +132,7 @@ describe('banner probe against real servers', function () {
     await srv.firstClosed;
   });
 
-  it('answers refused for a closed port', async () => {
+  it('[F6] answers refused for a closed port', async () => {
     const port = await freePort();
     const r = await probeBanner({ host: '127.0.0.1', port, timeoutMs: 5000 });
     assert.equal(!r.ok && r.reason, 'refused');

@@ -52,7 +52,7 @@ describe('Include globbing agrees with OpenSSH (ssh -G)', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('an included directory reads as an empty file, as ssh reads it; a FIFO reads as unreadable (no hang)', async () => {
+  it('[F18] an included directory reads as an empty file, as ssh reads it; a FIFO reads as unreadable (no hang)', async () => {
     const config = join(dir, 'config');
     await writeFile(config, `Include "${dir}/d/sub"\n`);
     await execFileAsync('ssh', ['-G', '-F', config, 'somehost']);

@@ -141,7 +141,7 @@ describe('ssh-lifeline lint (built CLI)', function () {
       assert.deepEqual((await readdir(dir)).sort(), ['broken.conf', 'home']);
     });
 
-    it('exit 2 for a directory and for a file over the size limit', async () => {
+    it('[F19] exit 2 for a directory and for a file over the size limit', async () => {
       await mkdir(join(dir, 'adir'));
       await write('huge.conf', `# ${'x'.repeat(MAX_CONFIG_BYTES)}\n`);
       const r = await cli(['lint', 'adir', 'huge.conf'], { cwd: dir, home });
@@ -291,7 +291,7 @@ describe('ssh-lifeline lint (built CLI)', function () {
       assert.equal(await readFile(log, 'utf8'), '-V\n', '--openssh-version runs nothing');
     });
 
-    it('never runs what a config names (Match exec, ProxyCommand, …), also not with --fix and Include', async () => {
+    it('[F15] never runs what a config names (Match exec, ProxyCommand, …), also not with --fix and Include', async () => {
       const marker = join(dir, 'MARKER');
       const cmd = `touch ${marker}`;
       await write('inc/evil.conf', `Match exec "${cmd}-inc"\n    User x\n`);
@@ -315,7 +315,7 @@ describe('ssh-lifeline lint (built CLI)', function () {
       assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('MARKER')), []);
     });
 
-    it('reports bad permissions only on files ssh checks (~/.ssh/config and its includes), and --fix makes them 0600', async () => {
+    it('[F18,F22] reports bad permissions only on files ssh checks (~/.ssh/config and its includes), and --fix makes them 0600', async () => {
       const userConfig = join(home, '.ssh', 'config');
       await mkdir(join(home, '.ssh', 'config.d'));
       const included = join(home, '.ssh', 'config.d', 'work.conf');
@@ -357,7 +357,7 @@ describe('ssh-lifeline lint (built CLI)', function () {
       await rm(corpusDir, { recursive: true, force: true });
     });
 
-    it('over the corpus: writes what the fix loop computes, keeps a backup, exits by the final lint; OpenSSH accepts error-free results', async () => {
+    it('[F20] over the corpus: writes what the fix loop computes, keeps a backup, exits by the final lint; OpenSSH accepts error-free results', async () => {
       const versions = { client: localOpenSshVersion('client')?.release, server: localOpenSshVersion('server')?.release };
       for (const fx of fixtures) {
         const original = await readFile(fx.path);
@@ -388,7 +388,7 @@ describe('ssh-lifeline lint (built CLI)', function () {
       }
     });
 
-    it('through a symlinked ~/.ssh/config: the target is written, the link stays', async () => {
+    it('[F22] through a symlinked ~/.ssh/config: the target is written, the link stays', async () => {
       const target = await write('dotfiles/ssh_config', BROKEN);
       const linkPath = join(home, '.ssh', 'config');
       await symlink(target, linkPath);
@@ -400,7 +400,7 @@ describe('ssh-lifeline lint (built CLI)', function () {
       assert.match(r.stdout, /written \(the previous version is in .*dotfiles\/\.ssh_config\.lifeline-bak\)/);
     });
 
-    it('a read-only file: exit 2, a clear message, the file untouched, findings still shown', async () => {
+    it('[F22] a read-only file: exit 2, a clear message, the file untouched, findings still shown', async () => {
       const path = await write('ro.conf', BROKEN, 0o444);
       const r = await cli(['lint', '--fix', 'ro.conf'], { cwd: dir, home });
       assert.equal(r.code, 2);

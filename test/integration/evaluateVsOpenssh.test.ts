@@ -302,7 +302,7 @@ describe('own ssh_config evaluation agrees with ssh -G', () => {
     await compare('none', ['-p', '2022', 'somewhere']);
   });
 
-  it('the config fixture corpus, for the hosts its blocks name', async () => {
+  it('[F17] the config fixture corpus, for the hosts its blocks name', async () => {
     const corpus = await copyCorpus(await mkdtemp(join(dir, 'corpus-')));
     const accepted = corpus.filter((f) => f.side === 'client' && f.expected.openssh === 'accepted');
     assert.ok(accepted.length >= 10, `only ${accepted.length} accepted client fixtures`);

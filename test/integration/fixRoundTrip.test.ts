@@ -186,7 +186,7 @@ describe('quick-fix round trip over the fixture corpus (real OpenSSH)', function
         assert.equal(ours.length > 0, verdict !== undefined, `OpenSSH: ${verdict ?? 'accepted'}; lint errors: ${ours.join(', ') || 'none'}`);
       });
 
-      it('every preferred fix removes its finding, adds no error, changes only its edits, keeps line endings, and OpenSSH agrees', async () => {
+      it('[F20] every preferred fix removes its finding, adds no error, changes only its edits, keeps line endings, and OpenSSH agrees', async () => {
         const fx = fixtures.get(key) as Fixture;
         const text = await readFile(fx.path, 'utf8');
         const before = lint(text, optionsFor(fx));
@@ -229,7 +229,7 @@ describe('quick-fix round trip over the fixture corpus (real OpenSSH)', function
         }
       });
 
-      it('fixing everything converges; OpenSSH accepts the result when lint reports no error', async () => {
+      it('[F20] fixing everything converges; OpenSSH accepts the result when lint reports no error', async () => {
         const fx = fixtures.get(key) as Fixture;
         const text = await readFile(fx.path, 'utf8');
         const result = fixLoop(text, (t) => lint(t, optionsFor(fx)));

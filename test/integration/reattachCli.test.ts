@@ -345,7 +345,7 @@ describe('ssh-lifeline ssh: reattaching ssh in a real terminal', function () {
     return figures;
   }
 
-  it('tmux: after a dead link and a wake, reattaches the same session by itself (one client, no new session)', async function () {
+  it('[F10] tmux: after a dead link and a wake, reattaches the same session by itself (one client, no new session)', async function () {
     await requireIptables();
     const marker = `MARKER-${randomBytes(6).toString('hex')}`;
     await rtmux('new-session', '-d', '-s', 'main');
@@ -370,7 +370,7 @@ describe('ssh-lifeline ssh: reattaching ssh in a real terminal', function () {
     assert.ok(figures.every((ms) => ms < 20_000));
   });
 
-  it('screen: after a dead link and a wake, reattaches the same session by itself (one display, no new session)', async function () {
+  it('[F10] screen: after a dead link and a wake, reattaches the same session by itself (one display, no new session)', async function () {
     await requireIptables();
     const marker = `MARKER-${randomBytes(6).toString('hex')}`;
     await rscreen('-dmS', 'main');
@@ -418,7 +418,7 @@ describe('ssh-lifeline ssh: reattaching ssh in a real terminal', function () {
     assert.ok(figures.every((ms) => ms < 20_000));
   });
 
-  it('--tmux foo attaches or creates foo exactly, never the existing foobar', async () => {
+  it('[F13] --tmux foo attaches or creates foo exactly, never the existing foobar', async () => {
     await rtmux('new-session', '-d', '-s', 'foobar');
     await terminal('foo', ['--tmux', 'foo', '-F', fx.configPath, 'testhost']);
     const sessions = await until('session foo attached', 20_000, async () => {
@@ -430,7 +430,7 @@ describe('ssh-lifeline ssh: reattaching ssh in a real terminal', function () {
     assert.equal((await tmuxClients('foo')).length, 1);
   });
 
-  it('refuses hostile session names with exit 2 before running anything; c.d attaches tmux session c_d', async () => {
+  it('[F13] refuses hostile session names with exit 2 before running anything; c.d attaches tmux session c_d', async () => {
     const stamp = `lifeline-pwned-${randomBytes(4).toString('hex')}`;
     const places = [cwd, home, userInfo().homedir, fx.dir, tmpdir()];
     const connectionsBefore = await sshdConnections();
@@ -468,7 +468,7 @@ describe('ssh-lifeline ssh: reattaching ssh in a real terminal', function () {
     assert.deepEqual([...sessions.keys()].sort(), ['c_d', 'keep']);
   });
 
-  it('refuses a host that smuggles an option or shell syntax, and a remote command, with exit 2', async () => {
+  it('[F14] refuses a host that smuggles an option or shell syntax, and a remote command, with exit 2', async () => {
     const run = (...args: string[]): Promise<{ code: number | null; stderr: string }> =>
       new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [CLI, 'ssh', '--tmux', 'main', ...args], { cwd, env: baseEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -561,7 +561,7 @@ describe('ssh-lifeline ssh: reattaching ssh in a real terminal', function () {
     assert.equal(await until('main detached', 10_000, async () => ((await tmuxSessions()).get('main') === 0 ? true : undefined)), true);
   });
 
-  it('a wake leaves a healthy ssh alone; after a wake on a dead link with keystrokes in flight, it ends the stalled ssh and reattaches', async function () {
+  it('[F10,F11] a wake leaves a healthy ssh alone; after a wake on a dead link with keystrokes in flight, it ends the stalled ssh and reattaches', async function () {
     await requireIptables();
     await rtmux('new-session', '-d', '-s', 'main');
     const t = await terminal('stall', ['--tmux', 'main', '-F', fx.configPath, 'testhost']);

@@ -70,7 +70,7 @@ describe('reattach quoting against real shells', () => {
     return execFileSync(shell, ['-c', `printf '%s' ${shellQuote(word)}`], { cwd: dir });
   }
 
-  it('every hostile name comes back byte for byte from sh and bash, and nothing runs', () => {
+  it('[F13] every hostile name comes back byte for byte from sh and bash, and nothing runs', () => {
     for (const shell of SHELLS) {
       for (const name of HOSTILE) {
         assert.deepEqual(echoThrough(shell, name), Buffer.from(name, 'utf8'), `${shell}: ${JSON.stringify(name)}`);
@@ -79,7 +79,7 @@ describe('reattach quoting against real shells', () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 
-  it('any string (no NUL) comes back byte for byte, and no file appears (property)', () => {
+  it('[F13] any string (no NUL) comes back byte for byte, and no file appears (property)', () => {
     fc.assert(
       fc.property(fc.oneof(shellHeavy, fc.string({ unit: 'binary', maxLength: 40 })).filter((s) => !s.includes('\0')), fc.constantFrom(...SHELLS), (word, shell) => {
         assert.deepEqual(echoThrough(shell, word), Buffer.from(word, 'utf8'));
@@ -169,7 +169,7 @@ describe('reattach: a quoted name through a real ssh and the remote login shell'
     await sshd?.stop();
   });
 
-  it('relaunchArgs carries the remote command as one word, and the remote shell gets each hostile name unchanged', async () => {
+  it('[F13,F14] relaunchArgs carries the remote command as one word, and the remote shell gets each hostile name unchanged', async () => {
     const names = ['x$(touch M);y', "it's", 'a b', '`touch M`', 'a\ntouch M', 'héllo', ''];
     // In an empty temp dir; `ls -A` would print M if any name ran as a command.
     const remote = `d=$(mktemp -d) && cd "$d" && for w in ${names.map(shellQuote).join(' ')}; do printf '[%s]' "$w"; done; ls -A; cd / && rm -rf "$d"`;

@@ -51,7 +51,7 @@ describe('session target resolution', () => {
     assert.equal(ok(r).options.has('remotecommand'), false);
   });
 
-  it('evaluates the files itself in an untrusted workspace and spawns nothing', async () => {
+  it('[F15,F16] evaluates the files itself in an untrusted workspace and spawns nothing', async () => {
     const before = await runCount();
     const r = await resolveSessionTarget({ sshArgs: ['-F', sshd.configPath, sshd.host] }, { ...base, trusted: false, program: countingSsh });
     assert.equal(ok(r).source, 'own');
@@ -79,7 +79,7 @@ describe('session target resolution', () => {
     }
   });
 
-  it('never runs Match exec when untrusted, and says it did not', async () => {
+  it('[F15] never runs Match exec when untrusted, and says it did not', async () => {
     const marker = join(dir, 'exec-ran');
     const config = join(dir, 'exec.conf');
     await writeFile(config, `Match exec "touch '${marker}'"\n  Port 2022\nHost *\n  Port 2200\n`);

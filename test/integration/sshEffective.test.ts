@@ -55,7 +55,7 @@ describe('ssh -G runner (real OpenSSH)', () => {
     assert.equal(ours, theirs);
   });
 
-  it('ssh -G runs Match exec commands: the reason it is gated on trust and ownership', async () => {
+  it('[F15] ssh -G runs Match exec commands: the reason it is gated on trust and ownership', async () => {
     const marker = path.join(dir, 'match-exec-ran');
     const file = path.join(dir, 'exec.conf');
     await writeFile(file, `Match exec "touch ${marker}"\n    User matched\n`);
@@ -64,7 +64,7 @@ describe('ssh -G runner (real OpenSSH)', () => {
     assert.deepEqual(parseSshG(stdout).get('user'), ['matched']);
   });
 
-  it('a hung Match exec is killed with ssh after the timeout, children included', async () => {
+  it('[F15] a hung Match exec is killed with ssh after the timeout, children included', async () => {
     const marker = path.join(dir, 'survivor');
     const file = path.join(dir, 'hang.conf');
     await writeFile(file, `Match exec "sleep 2; touch ${marker}"\n    User never\n`);
@@ -97,7 +97,7 @@ describe('ssh -G runner (real OpenSSH)', () => {
     assert.match((result as { message: string }).message, /line 2: Bad configuration option: frobnicate/);
   });
 
-  it('a host name ssh would refuse, or read as an option or a user, never starts a process', async () => {
+  it('[F14] a host name ssh would refuse, or read as an option or a user, never starts a process', async () => {
     for (const host of ['-oProxyCommand=touch /tmp/x', 'a;b', 'root@prod', '']) {
       // A program that does not exist: had it been started, the result would be "missing".
       assert.deepEqual(await runSshG({ host, configFile: undefined }, { cwd, program: path.join(dir, 'no-such-ssh') }), { kind: 'invalid-host' }, host);

@@ -233,7 +233,7 @@ describe('ssh2 heartbeat probe (real sshd on 127.0.0.1)', function () {
       { name: 'the key marked @revoked', reason: 'host-key-revoked', knownHosts: () => `[127.0.0.1]:${sshd.port} ${hostPub}\n@revoked * ${hostPub}\n` },
     ];
     for (const c of cases) {
-      it(`refuses with ${c.reason} for ${c.name}`, async () => {
+      it(`[F${c.reason === 'host-key-changed' ? 7 : 8}] refuses with ${c.reason} for ${c.name}`, async () => {
         const path = join(work, `kh-${c.reason}`);
         await writeFile(path, c.knownHosts());
         const beforeFile = await fileState(path);
@@ -250,7 +250,7 @@ describe('ssh2 heartbeat probe (real sshd on 127.0.0.1)', function () {
       });
     }
 
-    it('trusts a known_hosts hashed by the real ssh-keygen -H', async () => {
+    it('[F8] trusts a known_hosts hashed by the real ssh-keygen -H', async () => {
       const path = join(work, 'kh-hashed');
       await writeFile(path, `[127.0.0.1]:${sshd.port} ${hostPub}\n`);
       await execFileAsync('ssh-keygen', ['-H', '-f', path]);
@@ -284,7 +284,7 @@ describe('ssh2 heartbeat probe (real sshd on 127.0.0.1)', function () {
   });
 
   describe('failures before SSH', () => {
-    it('reports a closed port as refused', async () => {
+    it('[F6] reports a closed port as refused', async () => {
       const port = await freePort();
       const err = await rejection(connectSshProbe(plainTarget(sshd, { port }), { log }));
       assert.equal(err.reason, 'refused', err.message);
@@ -340,7 +340,7 @@ describe('ssh2 heartbeat probe (real sshd on 127.0.0.1)', function () {
   });
 
   describe('a frozen or killed server', () => {
-    it('leaves a ping pending while sshd is stopped, and answers it after SIGCONT', async () => {
+    it('[F1] leaves a ping pending while sshd is stopped, and answers it after SIGCONT', async () => {
       const c = await connect(plainTarget(sshd));
       await c.ping();
       const sessions = await descendants(sshd.pid);
@@ -358,7 +358,7 @@ describe('ssh2 heartbeat probe (real sshd on 127.0.0.1)', function () {
       }
     });
 
-    it('calls onClose with a reason, and rejects a pending ping, when the session processes are killed', async () => {
+    it('[F2] calls onClose with a reason, and rejects a pending ping, when the session processes are killed', async () => {
       const c = await connect(plainTarget(sshd));
       await c.ping();
       const closed = new Promise<ProbeError | undefined>((resolve) => c.onClose(resolve));

@@ -169,7 +169,7 @@ describe('ssh2 heartbeat probe through a ProxyCommand (real sshds on 127.0.0.1)'
     );
   });
 
-  it('runs only ssh itself: no shell with the ProxyCommand below this process, and never the target\'s proxyCommand text', async () => {
+  it('[F15] runs only ssh itself: no shell with the ProxyCommand below this process, and never the target\'s proxyCommand text', async () => {
     const t = await targetFromSshG(target.configPath);
     const decoy = join(work, 'decoy-ran');
     // The text in the target is only a flag: what runs is what ssh reads in the config.
@@ -250,7 +250,7 @@ describe('ssh2 heartbeat probe through a ProxyCommand (real sshds on 127.0.0.1)'
     assert.equal((await readFile(marker, 'utf8')).trim().split('\n').length, 1);
   });
 
-  it('reports an alias ssh would refuse on its command line without starting anything', async () => {
+  it('[F14] reports an alias ssh would refuse on its command line without starting anything', async () => {
     const t = await targetFromSshG(target.configPath);
     const err = await rejection(connectSshProbe({ ...t, alias: '-oProxyCommand=touch x' }, { log, spawnProxy }));
     assert.equal(err.reason, 'proxy', err.message);

@@ -39,7 +39,7 @@ describe('sshd -t validator (real sshd)', () => {
     assert.deepEqual((check as Checked).report.messages, []);
   });
 
-  it('unknown and client-only keywords are errors on the keyword; a bad value stops sshd on its line', async () => {
+  it('[F23] unknown and client-only keywords are errors on the keyword; a bad value stops sshd on its line', async () => {
     const text = ['# broken', 'Port 2222', 'ServerAliveInterval 30', 'Frobnicate yes', 'ClientAliveInterval soon', 'PermitRootLogin maybe', ''].join('\n');
     assert.deepEqual(placed(text, await validator.check(text)), [
       '2:0-2:19 error Bad configuration option: ServerAliveInterval',
@@ -57,19 +57,19 @@ describe('sshd -t validator (real sshd)', () => {
     ]);
   });
 
-  it('a bad Match condition carries sshd’s explanation', async () => {
+  it('[F23] a bad Match condition carries sshd’s explanation', async () => {
     const text = 'Port 22\nMatch Frobnicate bar\n';
     assert.deepEqual(placed(text, await validator.check(text)), ['1:6-1:20 error Bad Match condition (Unsupported Match attribute Frobnicate)']);
   });
 
-  it('an error in an included file is shown on the Include line with the file named', async () => {
+  it('[F23] an error in an included file is shown on the Include line with the file named', async () => {
     const included = path.join(root, 'included.conf');
     await writeFile(included, 'Port 22\nBogus 1\n');
     const text = `Port 22\nInclude ${included}\n`;
     assert.deepEqual(placed(text, await validator.check(text)), [`1:0-1:${8 + included.length} error ${included} line 2: Bad configuration option: Bogus`]);
   });
 
-  it('host keys the file names but this user cannot load are not the file’s problem', async () => {
+  it('[F23] host keys the file names but this user cannot load are not the file’s problem', async () => {
     const check = await validator.check('Port 22\nHostKey /nonexistent/lifeline_host_key\n');
     assert.equal((check as Checked).exitCode, 0);
     assert.deepEqual((check as Checked).report.messages, []);
@@ -81,7 +81,7 @@ describe('sshd -t validator (real sshd)', () => {
     assert.deepEqual(placed(text, await validator.check(text)), ['1:0-1:10 error Bad configuration option: Frobnicate']);
   });
 
-  it('works in one private directory with one throwaway key, and leaves no copies behind', async () => {
+  it('[F23] works in one private directory with one throwaway key, and leaves no copies behind', async () => {
     const dir = validator.workingDirectory;
     assert.ok(dir !== undefined && dir.startsWith(root));
     assert.equal((await stat(dir)).mode & 0o777, 0o700);

@@ -32,7 +32,7 @@ describe('config tokenizer agrees with OpenSSH (ssh -G)', () => {
 
   const cases = ['User "a b"', "User 'a b'", 'User a\\ b', 'User e"f g"h', 'User = x', 'User=x', 'User == x', 'User b#c', 'User a # c', 'User "a', 'User', '"User" q', 'User\tx\t', 'User x\r', 'User a\\\\b'];
   for (const line of cases) {
-    it(`reads ${JSON.stringify(line)} as ssh does`, async () => {
+    it(`[F17] reads ${JSON.stringify(line)} as ssh does`, async () => {
       const theirs = await openssh(dir, line);
       const ours = tokenize(line).lines[0];
       if (theirs.error !== undefined) {

@@ -90,20 +90,20 @@ describe('SSH banner parser', () => {
     assert.equal(r.kind === 'error' && r.reason, 'line-too-long');
   });
 
-  it('refuses an overlong identification line as soon as it cannot fit, before its end', () => {
+  it('[F6] refuses an overlong identification line as soon as it cannot fit, before its end', () => {
     const p = new BannerParser();
     const r = p.push(bytes('SSH-2.0-' + 'a'.repeat(1000)));
     assert.equal(r.kind === 'error' && r.reason, 'line-too-long');
     assert.equal(p.bytesConsumed, BANNER_LIMITS.maxBannerLineBytes);
   });
 
-  it('accepts 1024 lines before the identification line, refuses 1025', () => {
+  it('[F6] accepts 1024 lines before the identification line, refuses 1025', () => {
     assert.equal(parseBanner(bytes('x\n'.repeat(1024) + OPENSSH_92)).kind, 'banner');
     const r = parseBanner(bytes('x\n'.repeat(1025) + OPENSSH_92));
     assert.equal(r.kind === 'error' && r.reason, 'too-many-lines');
   });
 
-  it('gives up after 8 KiB without an identification line, having read exactly 8193 bytes', () => {
+  it('[F6] gives up after 8 KiB without an identification line, having read exactly 8193 bytes', () => {
     const p = new BannerParser();
     const r = p.push(bytes('y'.repeat(100_000)));
     assert.equal(r.kind === 'error' && r.reason, 'too-long');
@@ -114,7 +114,7 @@ describe('SSH banner parser', () => {
     assert.equal(parseBanner(bytes('p' + pad + OPENSSH_92)).kind, 'error');
   });
 
-  it('refuses a NUL byte and a bare CR anywhere before the end of the identification line', () => {
+  it('[F6] refuses a NUL byte and a bare CR anywhere before the end of the identification line', () => {
     for (const input of ['hello\x00\n' + OPENSSH_92, 'SSH-2.0-Open\x00SSH\r\n', 'abc\rdef\n' + OPENSSH_92, 'SSH-2.0-x\r\r\n']) {
       const r = parseBanner(bytes(input));
       assert.equal(r.kind === 'error' && r.reason, 'invalid-character', JSON.stringify(input));
@@ -184,7 +184,7 @@ describe('SSH banner parser', () => {
     );
   });
 
-  it('spaces unauthenticated probes at least 30 s apart (sshd PerSourcePenalties)', () => {
+  it('[F24] spaces unauthenticated probes at least 30 s apart (sshd PerSourcePenalties)', () => {
     assert.equal(BANNER_MIN_SPACING_MS, 30_000);
   });
 });

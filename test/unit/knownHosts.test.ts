@@ -53,7 +53,7 @@ describe('known_hosts', () => {
       assert.equal(verifyHostKey(entries(text), ['example.com'], 'ssh-ed25519', Buffer.from(ED1, 'base64')).kind, 'trusted');
     });
 
-    it('matches hashed lines written by ssh-keygen -H, for port 22 and [host]:port', () => {
+    it('[F8] matches hashed lines written by ssh-keygen -H, for port 22 and [host]:port', () => {
       const text = `${HASHED_EXAMPLE_COM} ssh-ed25519 ${ED1}\n${HASHED_LOCAL_2222} ssh-ed25519 ${ED1}\n`;
       assert.deepEqual(verdict(text, 'example.com', 22, 'ssh-ed25519', ED1), { kind: 'trusted', file: 'kh', line: 1 });
       assert.deepEqual(verdict(text, '127.0.0.1', 2222, 'ssh-ed25519', ED1), { kind: 'trusted', file: 'kh', line: 2 });
@@ -61,7 +61,7 @@ describe('known_hosts', () => {
       assert.equal(verdict(text, 'example.org', 22, 'ssh-ed25519', ED1).kind, 'unknown');
     });
 
-    it('keeps ports apart: a line for [host]:2222 does not vouch for port 22, nor the bare host for 2222', () => {
+    it('[F8] keeps ports apart: a line for [host]:2222 does not vouch for port 22, nor the bare host for 2222', () => {
       const text = `[db.lan]:2222 ssh-ed25519 ${ED1}\nweb.lan ssh-ed25519 ${ED1}\n`;
       assert.equal(verdict(text, 'db.lan', 2222, 'ssh-ed25519', ED1).kind, 'trusted');
       assert.equal(verdict(text, 'db.lan', 22, 'ssh-ed25519', ED1).kind, 'unknown');
@@ -76,13 +76,13 @@ describe('known_hosts', () => {
       assert.equal(verdict(text, 'mixed.case', 2200, 'ssh-ed25519', ED1).kind, 'trusted');
     });
 
-    it('lets a matching !negation exclude the whole line', () => {
+    it('[F8] lets a matching !negation exclude the whole line', () => {
       const text = `*.example.com,!bad.example.com ssh-ed25519 ${ED1}\n`;
       assert.equal(verdict(text, 'good.example.com', 22, 'ssh-ed25519', ED1).kind, 'trusted');
       assert.deepEqual(verdict(text, 'bad.example.com', 22, 'ssh-ed25519', ED1), { kind: 'unknown', otherKeyTypes: [] });
     });
 
-    it('reports a changed key when the host has another key of the same type', () => {
+    it('[F7] reports a changed key when the host has another key of the same type', () => {
       const text = `example.com ssh-ed25519 ${ED2}\n`;
       assert.deepEqual(verdict(text, 'example.com', 22, 'ssh-ed25519', ED1), { kind: 'changed', file: 'kh', line: 1 });
     });
@@ -107,7 +107,7 @@ describe('known_hosts', () => {
       assert.deepEqual(verdict(text, 'example.com', 22, 'ssh-ed25519', ED1), { kind: 'unknown', otherKeyTypes: [] });
     });
 
-    it('treats @cert-authority lines as unknown for now', () => {
+    it('[F8] treats @cert-authority lines as unknown for now', () => {
       const text = `@cert-authority *.example.com ssh-ed25519 ${ED1}\n`;
       assert.deepEqual(verdict(text, 'a.example.com', 22, 'ssh-ed25519', ED1), { kind: 'unknown', otherKeyTypes: [] });
     });
@@ -128,7 +128,7 @@ describe('known_hosts', () => {
       assert.equal(verdict(text, 'h', 2, 'ecdsa-sha2-nistp256', ECDSA).kind, 'trusted');
     });
 
-    it('skips and reports malformed lines with file and line, keeping the good ones', () => {
+    it('[F8] skips and reports malformed lines with file and line, keeping the good ones', () => {
       const text = [
         `@bogus example.com ssh-ed25519 ${ED1}`,
         'example.com ssh-ed25519',
@@ -156,7 +156,7 @@ describe('known_hosts', () => {
       assert.deepEqual(parsed.entries.map((e) => e.line), [8]);
     });
 
-    it('never throws, whatever the text', () => {
+    it('[F8] never throws, whatever the text', () => {
       const alphabet = fc.constantFrom(...' \t\r\n#@|,!*?[]:=+/1abcAZ'.split(''), 'ssh-ed25519', ED1, '@revoked', '|1|', HASHED_EXAMPLE_COM);
       fc.assert(
         fc.property(fc.oneof(fc.string(), fc.array(alphabet).map((a) => a.join(''))), (text) => {

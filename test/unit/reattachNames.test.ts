@@ -10,7 +10,7 @@ describe('reattach: session names', () => {
     }
   });
 
-  it('maps . and : to _ for tmux, as tmux 3.3 stores them', () => {
+  it('[F13] maps . and : to _ for tmux, as tmux 3.3 stores them', () => {
     assert.deepEqual(checkSessionName('tmux', 'c.d'), { ok: true, name: 'c_d' });
     assert.deepEqual(checkSessionName('tmux', 'x.y:z'), { ok: true, name: 'x_y_z' });
     assert.deepEqual(checkSessionName('tmux', 'main'), { ok: true, name: 'main' });
@@ -23,7 +23,7 @@ describe('reattach: session names', () => {
     assert.equal(!r.ok && r.reason, 'forbidden-character');
   });
 
-  it('refuses a command substitution and names the character', () => {
+  it('[F13] refuses a command substitution and names the character', () => {
     const r = checkSessionName('tmux', 'x$(touch M);y');
     assert.deepEqual(r, {
       ok: false,
@@ -32,7 +32,7 @@ describe('reattach: session names', () => {
     });
   });
 
-  it('refuses hostile and unusual characters with the reason forbidden-character', () => {
+  it('[F13] refuses hostile and unusual characters with the reason forbidden-character', () => {
     for (const kind of ['tmux', 'screen'] as const) {
       for (const name of ['a b', "it's", 'say"hi"', 'a;b', 'a|b', 'a&b', 'a`b`', 'a/b', 'a=b', 'a\\b', 'a#b', 'a*b', 'a~b', 'héllo', 'ä', 'a\u202eb', 'a\u200bb', '日本', '🙂', '=main']) {
         const r = checkSessionName(kind, name);
@@ -42,7 +42,7 @@ describe('reattach: session names', () => {
     }
   });
 
-  it('shows a newline or tab in a refused name escaped, never raw', () => {
+  it('[F13] shows a newline or tab in a refused name escaped, never raw', () => {
     const r = checkSessionName('tmux', 'main\nrm -rf ~');
     assert.equal(r.ok, false);
     assert.ok(!r.ok);
@@ -60,7 +60,7 @@ describe('reattach: session names', () => {
     assert.equal(visible('héllo "q" \\'), '"héllo \\"q\\" \\\\"');
   });
 
-  it('refuses a name starting with a dash (it would be read as an option)', () => {
+  it('[F13] refuses a name starting with a dash (it would be read as an option)', () => {
     for (const name of ['-t', '-', '--', '-foo']) {
       const r = checkSessionName('tmux', name);
       assert.ok(!r.ok && r.reason === 'leading-dash', `${name}: ${JSON.stringify(r)}`);
@@ -85,7 +85,7 @@ describe('reattach: session names', () => {
     assert.ok(!r.ok && r.message.length < 300, JSON.stringify(r).slice(0, 400));
   });
 
-  it('distinguishes foo from foobar: an accepted name is returned exactly', () => {
+  it('[F13] distinguishes foo from foobar: an accepted name is returned exactly', () => {
     assert.deepEqual(checkSessionName('tmux', 'foo'), { ok: true, name: 'foo' });
     assert.deepEqual(checkSessionName('tmux', 'foobar'), { ok: true, name: 'foobar' });
   });

@@ -43,7 +43,7 @@ describe('ssh command line', () => {
     assert.deepEqual(parseDestination('a@b@c'), { host: 'c', user: 'a@b', uri: false, raw: 'a@b@c' });
   });
 
-  it('validates command-line host names like OpenSSH', () => {
+  it('[F14] validates command-line host names like OpenSSH', () => {
     for (const good of ['prod', 'a.b-c_d', '10.0.0.1', '::1', 'a*b']) {
       assert.ok(isValidCommandLineHost(good), good);
     }

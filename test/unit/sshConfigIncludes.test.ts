@@ -20,7 +20,7 @@ function memory(files: Record<string, string>, path = '/home/u/.ssh/config'): In
 const TAIL = 'Host *\n  ServerAliveInterval 15\n  ConnectTimeout 5\n';
 
 describe('config includes', () => {
-  it('resolves ~, ${ENV} and relative paths like OpenSSH', () => {
+  it('[F18] resolves ~, ${ENV} and relative paths like OpenSSH', () => {
     const ctx = { home: '/home/u', env: { CONF: '/srv/conf' }, userFile: true };
     assert.equal(includePattern('~/x/*.conf', 'client', ctx), '/home/u/x/*.conf');
     assert.equal(includePattern('config.d/*', 'client', ctx), '/home/u/.ssh/config.d/*');
@@ -30,14 +30,14 @@ describe('config includes', () => {
     assert.equal(includePattern('${NOPE}/a', 'client', ctx), undefined);
   });
 
-  it('include-missing for a plain path that does not exist, not for an empty glob', () => {
+  it('[F18] include-missing for a plain path that does not exist, not for an empty glob', () => {
     const files = { '/home/u/.ssh/config': '' };
     const found = lint(`Include missing.conf\nInclude conf.d/*.conf\n${TAIL}`, { side: 'client', includes: memory(files) });
     assert.deepEqual(found.map((f) => [f.code, f.range.start.line]), [['include-missing', 0]]);
     assert.match(found[0]?.message ?? '', /\/home\/u\/\.ssh\/missing\.conf/);
   });
 
-  it('include-cycle for a file that includes itself through another', () => {
+  it('[F18] include-cycle for a file that includes itself through another', () => {
     const files = {
       '/home/u/.ssh/config': 'Include a.conf\n',
       '/home/u/.ssh/a.conf': 'Include b.conf\n',
@@ -48,7 +48,7 @@ describe('config includes', () => {
     assert.match(found[0]?.message ?? '', /a\.conf → \/home\/u\/\.ssh\/b\.conf → \/home\/u\/\.ssh\/a\.conf/);
   });
 
-  it('include-cycle for nesting deeper than 16 levels', () => {
+  it('[F18] include-cycle for nesting deeper than 16 levels', () => {
     const files: Record<string, string> = { '/home/u/.ssh/config': '' };
     for (let i = 0; i < 20; i++) {
       files[`/home/u/.ssh/n${i}`] = `Include n${i + 1}\n`;

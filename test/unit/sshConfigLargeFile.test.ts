@@ -138,7 +138,7 @@ const expected = {
 };
 
 describe('config lint on a large generated file', () => {
-  it('reports the same findings on a 2,000-host config as before the rewrite for speed', () => {
+  it('[F19] reports the same findings on a 2,000-host config as before the rewrite for speed', () => {
     const findings = lint(generated(2000), { side: 'client', opensshVersion: '9.2' });
     assert.deepEqual(summary(findings), expected);
   });

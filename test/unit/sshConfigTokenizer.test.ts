@@ -6,21 +6,21 @@ const values = (l: Line | undefined): string[] => (l?.args ?? []).map((a) => a.v
 const first = (text: string): Line => tokenize(text).lines[0] as Line;
 
 describe('ssh_config tokenizer', () => {
-  it('splits keyword and arguments with exact columns', () => {
+  it('[F17] splits keyword and arguments with exact columns', () => {
     const l = first('  HostName  example.com');
     assert.equal(l.keyword?.value, 'HostName');
     assert.deepEqual(l.keyword?.range, { start: { line: 0, character: 2 }, end: { line: 0, character: 10 } });
     assert.deepEqual(l.args[0]?.range, { start: { line: 0, character: 12 }, end: { line: 0, character: 23 } });
   });
 
-  it('accepts one "=" with or without spaces, and keeps a second "=" as an argument', () => {
+  it('[F17] accepts one "=" with or without spaces, and keeps a second "=" as an argument', () => {
     assert.deepEqual(values(first('Port=22')), ['22']);
     assert.deepEqual(values(first('Port = 22')), ['22']);
     assert.deepEqual(first('Port = 22').equals, { start: { line: 0, character: 5 }, end: { line: 0, character: 6 } });
     assert.deepEqual(values(first('Port == 22')), ['=', '22']);
   });
 
-  it('treats "#" as a comment only at the start of a token', () => {
+  it('[F17] treats "#" as a comment only at the start of a token', () => {
     const l = first('HostName b#c2 # note');
     assert.deepEqual(values(l), ['b#c2']);
     assert.equal(l.comment?.raw, '# note');
@@ -30,13 +30,13 @@ describe('ssh_config tokenizer', () => {
     assert.equal(first('   # indented').comment?.value, '# indented');
   });
 
-  it('unquotes double and single quotes, also mid-token, and resolves escapes', () => {
+  it('[F17] unquotes double and single quotes, also mid-token, and resolves escapes', () => {
     assert.deepEqual(values(first('IdentityFile "/a b/id" \'c d\' e"f g"h')), ['/a b/id', 'c d', 'ef gh']);
     assert.deepEqual(values(first('X a\\ b \\"q\\" c\\d')), ['a b', '"q"', 'c\\d']);
     assert.equal(first('IdentityFile "/a b/id"').args[0]?.raw, '"/a b/id"');
   });
 
-  it('reports an unbalanced quote as invalid-quotes', () => {
+  it('[F17] reports an unbalanced quote as invalid-quotes', () => {
     const l = first('IdentityFile "/a b/id');
     assert.equal(l.error?.code, 'invalid-quotes');
     assert.equal(l.error?.range.start.character, 13);
@@ -47,7 +47,7 @@ describe('ssh_config tokenizer', () => {
     assert.equal(first('HostName =  ').error?.code, 'missing-argument');
   });
 
-  it('handles CRLF, a final line without newline, and an empty file', () => {
+  it('[F17] handles CRLF, a final line without newline, and an empty file', () => {
     const t = tokenize('Host a\r\n  Port 22\r\n');
     assert.equal(t.eol, '\r\n');
     assert.equal(t.finalNewline, true);
@@ -60,7 +60,7 @@ describe('ssh_config tokenizer', () => {
     assert.deepEqual(tokenize('').lines.map((l) => l.text), ['']);
   });
 
-  it('notes a byte order mark and keeps columns in the text as given', () => {
+  it('[F17] notes a byte order mark and keeps columns in the text as given', () => {
     const t = tokenize('\uFEFFHost a\n');
     assert.equal(t.bom, true);
     assert.equal(t.lines[0]?.keyword?.value, 'Host');
@@ -72,7 +72,7 @@ describe('ssh_config tokenizer', () => {
     assert.deepEqual(values(first('"Host" x')), ['x']);
   });
 
-  it('never throws, and every range lies within its line (property)', () => {
+  it('[F17] never throws, and every range lies within its line (property)', () => {
     const chars = fc.constantFrom(' ', '\t', '=', '"', "'", '#', '\\', 'a', 'H', '\r', '\n', '%', '\uFEFF', 'é');
     fc.assert(
       fc.property(fc.array(chars, { maxLength: 80 }).map((a) => a.join('')), (text) => {

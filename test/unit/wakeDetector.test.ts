@@ -33,7 +33,7 @@ describe('wake detector', () => {
     assert.deepEqual(events, []);
   });
 
-  it('reports a Linux suspend once: wall clock jumps, monotonic clock does not', () => {
+  it('[F11] reports a Linux suspend once: wall clock jumps, monotonic clock does not', () => {
     fake.tick(5000);
     // setSystemTime moves Date.now() without running timers or moving
     // performance.now(): what a suspended Linux machine looks like on wake.
@@ -107,7 +107,7 @@ describe('wake detector: sleep on each platform, and a busy event loop', () => {
     return seen;
   }
 
-  it('macOS-like: both clocks jump by 2 h during sleep → one stall of about 2 h', () => {
+  it('[F11] macOS-like: both clocks jump by 2 h during sleep → one stall of about 2 h', () => {
     const clock = new ManualClock();
     const detector = new WakeDetector(clock, { intervalMs: INTERVAL, thresholdMs: 15_000 });
     assert.deepEqual(onTime(clock, detector, 3), []);
@@ -120,7 +120,7 @@ describe('wake detector: sleep on each platform, and a busy event loop', () => {
     assert.deepEqual(onTime(clock, detector, 10), []);
   });
 
-  it('Linux-like: the wall clock jumps by 2 h, the monotonic clock does not → one suspend of about 2 h', () => {
+  it('[F11] Linux-like: the wall clock jumps by 2 h, the monotonic clock does not → one suspend of about 2 h', () => {
     const clock = new ManualClock();
     const detector = new WakeDetector(clock, { intervalMs: INTERVAL, thresholdMs: 15_000 });
     assert.deepEqual(onTime(clock, detector, 3), []);
@@ -144,7 +144,7 @@ describe('wake detector: sleep on each platform, and a busy event loop', () => {
     assert.ok(!('kill' in decision), JSON.stringify(decision));
   });
 
-  it('a wake is reported once: the ticks after it, on time, report nothing', () => {
+  it('[F11] a wake is reported once: the ticks after it, on time, report nothing', () => {
     const clock = new ManualClock();
     const detector = new WakeDetector(clock, { intervalMs: INTERVAL, thresholdMs: 15_000 });
     clock.advanceWallOnly(HOUR);

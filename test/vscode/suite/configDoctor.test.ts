@@ -240,7 +240,7 @@ export function configDoctorSuite(): void {
       await revert(document);
     });
 
-    test('Fix All applies every preferred fix until the file is stable', async () => {
+    test('[F20] Fix All applies every preferred fix until the file is stable', async () => {
       const { document } = await open(doctorPaths.fixAll);
       await expectDiagnostics(document.uri, clientExpected(localIpqos));
       const source = await codeActions(document.uri, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll);
@@ -360,7 +360,7 @@ export function configDoctorSuite(): void {
       await expectDiagnostics(uri, [['ipqos-deprecated', '4:10-4:20', localIpqos]]);
     });
 
-    test('a byte order mark that the editor hides is still reported, with the encoding as the fix', async () => {
+    test('[F17] a byte order mark that the editor hides is still reported, with the encoding as the fix', async () => {
       const { document } = await open(doctorPaths.bom);
       // VS Code decodes the mark away and shows "UTF-8 with BOM"; saving writes it back.
       assert.equal(document.getText().charCodeAt(0), 'H'.charCodeAt(0), 'the editor text starts after the mark');
@@ -375,7 +375,7 @@ export function configDoctorSuite(): void {
       assert.equal(document.isDirty, false);
     });
 
-    test('Include: a missing file and a loop are reported on the Include arguments', async () => {
+    test('[F18] Include: a missing file and a loop are reported on the Include arguments', async () => {
       const { document } = await open(doctorPaths.include);
       const self = uriOf(doctorPaths.include).fsPath;
       await expectDiagnostics(document.uri, [

@@ -140,7 +140,7 @@ export function effectiveSuite(): void {
       await expectSshd(uri, []);
     });
 
-    test('sshd -t never runs while the workspace is untrusted, and runs once trust is granted', async () => {
+    test('[F16] sshd -t never runs while the workspace is untrusted, and runs once trust is granted', async () => {
       const trust = new FakeTrust();
       const checked: string[] = [];
       const checker = {
@@ -221,7 +221,7 @@ export function effectiveSuite(): void {
       await expectLensTitles(uri, [/^ServerAliveInterval 20 × ServerAliveCountMax 4 → a dead link is noticed after ≈ 80 s · /, /^no keepalive/, /^no keepalive/]);
     });
 
-    test('never for an ssh_config in the workspace that is not the user’s: its Match exec does not run', async () => {
+    test('[F15] never for an ssh_config in the workspace that is not the user’s: its Match exec does not run, not for lenses, hover or the outline', async () => {
       const uri = uriOf(effectivePaths.workspaceSshConfig);
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.window.showTextDocument(document, { preview: false });
@@ -233,6 +233,11 @@ export function effectiveSuite(): void {
       const crafted = vscode.Uri.from({ scheme: effectiveScheme, path: '/ssh -G x', query: JSON.stringify({ file: uri.toString(), host: 'x' }) });
       const content = await vscode.workspace.openTextDocument(crafted);
       assert.match(content.getText(), /^# Effective values are shown only for your own ssh config files/);
+      // Hover, diagnostics and the outline build the model of every line, Match exec included.
+      for (let line = 0; line < document.lineCount; line++) {
+        await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(line, 2));
+      }
+      await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', uri);
       await sleep(500);
       assert.equal(existsSync(path.join(workspaceRoot(), workspaceMarker)), false, 'the workspace file’s Match exec ran');
     });
@@ -245,7 +250,7 @@ export function effectiveSuite(): void {
       await expectLensTitles(uri, [/^ServerAliveInterval 20 × /, /^no keepalive/, /^no keepalive/]);
     });
 
-    test('ssh -G never runs while the workspace is untrusted, and runs once trust is granted', async () => {
+    test('[F16] ssh -G never runs while the workspace is untrusted, and runs once trust is granted', async () => {
       const trust = new FakeTrust();
       const asked: SshGRequest[] = [];
       let ownershipChecked = 0;

@@ -59,7 +59,7 @@ async function sshOf(terminal: vscode.Terminal): Promise<number | undefined> {
 
 export function reattachSuite(): void {
   suite('Reattach', () => {
-    test('after a drop and a wake, the same tmux session is reattached by itself; Reconnect SSH does it on demand', async function () {
+    test('[F10] after a drop and a wake, the same tmux session is reattached by itself; Reconnect SSH does it on demand', async function () {
       this.timeout(180_000);
       const config = await readTestConfig();
       const tmpDir = config.remoteTmuxTmpDir;
