@@ -31,14 +31,16 @@ const provides = {
   iptables: 'iptables',
   autossh: 'autossh',
   mosh: 'mosh',
+  'vim.tiny': 'vim-tiny',
 };
 
 const base = ['/usr/sbin/sshd', 'ssh', 'ssh-keygen', 'tmux', 'screen', 'ps'];
 const vscodeServer = ['rg', 'g++', 'make', 'python3'];
 const tiers = {
-  // ss: the session socket probe's test; iptables: the reattach tests (integration, vscode) black-hole the fixture's port.
+  // ss: the session socket probe's test; iptables: the reattach tests (integration, vscode) black-hole the fixture's port;
+  // vim.tiny: the vscode tier's foreground test runs vim in a terminal the reattacher must not type into.
   integration: [...base, 'ss', 'iptables'],
-  vscode: [...base, ...vscodeServer, 'chromium', 'iptables'],
+  vscode: [...base, ...vscodeServer, 'chromium', 'iptables', 'vim.tiny'],
   faults: [...base, 'ip', 'tc', 'iptables'],
   playground: [...base, ...vscodeServer],
   bench: [...base, 'ip', 'tc', 'iptables', 'autossh', 'mosh'],

@@ -13,6 +13,7 @@ import { configDoctorSuite } from './configDoctor.test';
 import { effectiveSuite } from './effective.test';
 import { heartbeatSuite } from './heartbeat.test';
 import { reattachSuite } from './reattach.test';
+import { foregroundSuite } from './foreground.test';
 import { sessionsSuite } from './sessions.test';
 import { terminalSuite } from './terminal.test';
 import { readTestConfig } from './harness';
@@ -50,6 +51,7 @@ export async function run(): Promise<void> {
   heartbeatSuite();
   // Changes and restores sshLifeline.reattach.mode; its tmux sessions live on the private remote server.
   reattachSuite();
+  foregroundSuite();
   // Writes a test directory under ~/.ssh (and removes it); changes and restores a setting.
   effectiveSuite();
   // Last: it changes workspace settings and file modes (and restores the settings).
