@@ -92,7 +92,8 @@ export class IndexedConfig {
         lineKw[l] = -2;
         continue;
       }
-      const id = table.lookup(text, scan.keywordValueStart(l), scan.keywordValueEnd(l));
+      const odd = scan.keywordWithQuote(l);
+      const id = odd === undefined ? table.lookup(text, scan.keywordValueStart(l), scan.keywordValueEnd(l)) : table.lookup(odd, 0, odd.length);
       lineKw[l] = id;
       if (id !== -1 && (id === table.hostId || id === table.matchId)) {
         blocks++;

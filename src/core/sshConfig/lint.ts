@@ -278,7 +278,9 @@ function lexical(ctx: Context): void {
   }
   for (const line of scan.errorLines) {
     const error = scan.error(line);
-    if (error !== undefined) {
+    if (error?.code === 'ignored-line') {
+      ctx.report('syntax', error.range, `An unbalanced quote in the keyword: ${sideName(ctx)} skips this whole line without a word, so it does nothing.`, [], 'warning');
+    } else if (error !== undefined) {
       const what = error.code === 'invalid-quotes' ? 'an unbalanced quote' : `no value after ${scan.keyword(line) ?? 'the keyword'}`;
       ctx.report('syntax', error.range, `${capitalize(what)}: ${sideName(ctx)} refuses the whole file (${error.message}).`);
     }

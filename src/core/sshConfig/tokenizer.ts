@@ -4,8 +4,12 @@
  * It reproduces OpenSSH's own lexing (readconf.c `process_config_line_depth`,
  * `strdelim`, and misc.c `argv_split`, OpenSSH 8.7 and later):
  * - trailing whitespace (space, tab, CR, LF, form feed) is dropped, so CRLF files work;
- * - the keyword ends at whitespace, `"` or `=`; after it, whitespace, at most one
- *   `=`, and whitespace again separate it from the arguments;
+ * - the keyword ends at whitespace or `=`; after it, whitespace, at most one
+ *   `=`, and whitespace again separate it from the arguments. A double quote in
+ *   the keyword is strdelim's: it is dropped, the keyword runs on to the next
+ *   quote and ends there, and then only whitespace separates (`"User"=x` is
+ *   User `=x`, `User"x"` is the keyword `Userx`); a quote left open in the
+ *   keyword makes OpenSSH skip the line silently;
  * - a line whose keyword starts with `#` is a comment;
  * - arguments are split on space and tab only; `"` and `'` quote (also in the
  *   middle of a token: `a"b c"d` is one argument `ab cd`); a backslash escapes a
@@ -36,7 +40,12 @@ export interface Token {
   readonly range: Range;
 }
 
-export type LexicalErrorCode = 'invalid-quotes' | 'missing-argument';
+/**
+ * `ignored-line`: an unbalanced quote in the keyword, which OpenSSH's strdelim
+ * reads as no keyword at all, so the line is skipped without a word (checked
+ * with ssh and sshd 9.2).
+ */
+export type LexicalErrorCode = 'invalid-quotes' | 'missing-argument' | 'ignored-line';
 
 export interface LexicalError {
   readonly code: LexicalErrorCode;
@@ -81,6 +90,8 @@ const enum ErrorKind {
   NoArgument = 3,
   /** Only a comment after the keyword. */
   CommentOnly = 4,
+  /** A quote left open in the keyword: OpenSSH ignores the line. */
+  KeywordQuote = 5,
 }
 
 /** Trailing whitespace OpenSSH strips first: space, tab, CR, LF, form feed. */
@@ -115,6 +126,8 @@ export class ScannedConfig {
   readonly kwEnd: Int32Array;
   /** 1 when the keyword is in double quotes (its value is the span without them). */
   readonly kwQuoted: Uint8Array;
+  /** Keywords with a quote inside (`Us"er"`): their value, which is not a span of the text. */
+  private readonly kwValues = new Map<number, string>();
   /** Offset of the `=` separator, -1 when none. */
   readonly equalsAt: Int32Array;
   /** Index of the line's first argument, and how many it has. */
@@ -246,35 +259,40 @@ export class ScannedConfig {
       return;
     }
     const kwStart = i;
-    if (text.charCodeAt(i) === 34 /* " */) {
-      // strdelim accepts a quoted keyword: `"Host" x`.
-      let close = i + 1;
+    for (; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      if (isStrdelimSpace(c) || c === 34 || c === 61) {
+        break;
+      }
+    }
+    // strdelim: a double quote in the keyword is dropped and the keyword runs to the next quote (`"Host" x`, `Ho"st" x`).
+    const quoted = i < limit && text.charCodeAt(i) === 34;
+    if (quoted) {
+      const open = i;
+      let close = open + 1;
       while (close < limit && text.charCodeAt(close) !== 34) {
         close++;
       }
       if (close >= limit) {
-        this.fail(line, ErrorKind.DoubleQuote, i, limit);
+        this.fail(line, ErrorKind.KeywordQuote, kwStart, limit);
         return;
       }
       i = close + 1;
-      this.kwQuoted[line] = 1;
-    } else {
-      for (; i < limit; i++) {
-        const c = text.charCodeAt(i);
-        if (isStrdelimSpace(c) || c === 34 || c === 61) {
-          break;
-        }
+      if (open === kwStart) {
+        this.kwQuoted[line] = 1;
+      } else {
+        this.kwValues.set(line, text.slice(kwStart, open) + text.slice(open + 1, close));
       }
     }
     this.kwStart[line] = kwStart;
     this.kwEnd[line] = i;
-    // strdelim: skip whitespace, then at most one '=', then whitespace.
-    if (i < limit && text.charCodeAt(i) !== 61) {
+    // strdelim: skip whitespace, then at most one '=', then whitespace; after a quote, whitespace only.
+    if (quoted || (i < limit && text.charCodeAt(i) !== 61)) {
       while (i < limit && isStrdelimSpace(text.charCodeAt(i))) {
         i++;
       }
     }
-    if (i < limit && text.charCodeAt(i) === 61) {
+    if (!quoted && i < limit && text.charCodeAt(i) === 61) {
       this.equalsAt[line] = i;
       i++;
       while (i < limit && isStrdelimSpace(text.charCodeAt(i))) {
@@ -365,8 +383,17 @@ export class ScannedConfig {
     if (s < 0) {
       return undefined;
     }
+    const odd = this.kwValues.get(line);
+    if (odd !== undefined) {
+      return odd;
+    }
     const q = this.kwQuoted[line] as number;
     return this.text.slice(s + q, (this.kwEnd[line] as number) - q);
+  }
+
+  /** The value of a keyword with a quote inside it, which is not a span of the text; undefined for all others. */
+  keywordWithQuote(line: number): string | undefined {
+    return this.kwValues.get(line);
   }
 
   /** Start and end of the keyword's value (inside quotes when quoted). */
@@ -426,6 +453,8 @@ export class ScannedConfig {
         return { code: 'invalid-quotes', message: 'unbalanced single quote', range };
       case ErrorKind.NoArgument:
         return { code: 'missing-argument', message: `no argument after keyword "${this.keyword(line) ?? ''}"`, range };
+      case ErrorKind.KeywordQuote:
+        return { code: 'ignored-line', message: 'unbalanced double quote in the keyword', range };
       default:
         return { code: 'missing-argument', message: 'missing argument', range };
     }
