@@ -372,9 +372,10 @@ export const clientKeywordData: readonly KeywordInfo[] = [
     aliasOf: 'ServerAliveInterval',
     deprecated: { note: 'Debian-only alias of ServerAliveInterval.', replacement: 'ServerAliveInterval' },
   }),
-  c('SetupTimeOut', 'time', '10', 'Debian\'s old alias of ConnectTimeout.', {
+  // Despite its name, Debian maps SetupTimeOut to ServerAliveInterval, not ConnectTimeout (keepalive-extensions.diff; checked with ssh -G on 9.2).
+  c('SetupTimeOut', 'time', '10', 'Debian\'s old alias of ServerAliveInterval (not of ConnectTimeout, despite its name).', {
     vendor: 'debian',
-    aliasOf: 'ConnectTimeout',
-    deprecated: { note: 'Debian-only alias of ConnectTimeout.', replacement: 'ConnectTimeout' },
+    aliasOf: 'ServerAliveInterval',
+    deprecated: { note: 'Debian-only alias of ServerAliveInterval (it sets the keepalive interval, not a connect timeout).', replacement: 'ServerAliveInterval' },
   }),
 ];
