@@ -33,4 +33,11 @@ describe('fuzz regressions: ssh_config', () => {
     assert.ok(again?.kind === 'edit');
     assert.equal(applyEdits(withNewline, again.edits), 'Host a\n  User a\n');
   });
+
+  it('[F17,F20] fix all keeps CRLF after a pass has removed the only line break left', () => {
+    // Found by "fix all … keeps comments and line endings" (server): the duplicate's removal took the file's only
+    // CRLF, and the next pass wrote ClientAliveInterval with LF.
+    const r = fixAllText(' \tPROTOCOL=$\f\r\nProtocol 2', { side: 'server' });
+    assert.equal(r.text, ' \tPROTOCOL=$\f\r\nClientAliveInterval 60\r\nClientAliveCountMax 3');
+  });
 });

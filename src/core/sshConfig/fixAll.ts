@@ -55,7 +55,21 @@ const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2, 
 
 const errorCount = (findings: readonly Finding[]): number => findings.filter((f) => f.severity === 'error').length;
 
+/** The line ending most of the text's line breaks use; undefined when it has none. */
+function lineEndingOf(text: string): '\n' | '\r\n' | undefined {
+  const lf = text.split('\n').length - 1;
+  if (lf === 0) {
+    return undefined;
+  }
+  const crlf = text.split('\r\n').length - 1;
+  return crlf > lf - crlf ? '\r\n' : '\n';
+}
+
 export function fixLoop(text: string, lintText: (text: string) => readonly Finding[], maxPasses = 10): FixLoopResult {
+  // Fixes write the line ending of the text they were made for; once a pass has removed the last line break
+  // (the second line of a two-line CRLF file), the next pass could only guess LF. Keep the original's.
+  const eol = lineEndingOf(text);
+  const inEol = (e: TextEdit): TextEdit => (eol === undefined ? e : { range: e.range, newText: e.newText.replace(/\r?\n/g, eol) });
   const applied: AppliedFix[] = [];
   let current = text;
   let findings = lintText(current);
@@ -80,7 +94,7 @@ export function fixLoop(text: string, lintText: (text: string) => readonly Findi
         continue;
       }
       taken.push(...spans);
-      edits.push(...fix.edits);
+      edits.push(...fix.edits.map(inEol));
       fixedNow.push({ code: f.code, title: fix.title, range: f.range, pass });
     }
     if (edits.length === 0) {
