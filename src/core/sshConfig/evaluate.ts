@@ -46,7 +46,7 @@ import { expandIncludes, type IncludeFiles } from './includes';
 import { clientKeyword } from './keywords';
 import { buildModel, hostBlockMatches, matchPatternList, type Block, type Directive, type MatchCriterion } from './model';
 import { tokenize, type Line } from './tokenizer';
-import { parseTime } from './values';
+import { a2port, atoiErr, convtime } from './valueChecks';
 
 /** The keys the evaluation produces, spelt and formatted as `ssh -G` prints them. */
 export const EVALUATED_KEYS = [
@@ -421,7 +421,7 @@ class Evaluator {
       if (arg === 'none') {
         return;
       }
-      const seconds = parseTime(arg);
+      const seconds = convtime(arg);
       if (seconds === undefined) {
         bad('invalid time value');
       } else if (active && !st.single.has(key)) {
@@ -430,21 +430,25 @@ class Evaluator {
       return;
     }
     if (INTEGERS.has(key)) {
-      if (!/^\d+$/.test(arg) || Number(arg) > 2147483647) {
-        bad(`integer value ${JSON.stringify(arg)} invalid`);
+      // misc.c atoi_err (strtonum): a sign and leading blanks pass, "+3" is 3.
+      const n = atoiErr(arg);
+      if (typeof n !== 'number') {
+        bad(`integer value ${JSON.stringify(arg)} ${n}`);
       } else if (active && !st.single.has(key)) {
-        st.single.set(key, String(Number(arg)));
+        st.single.set(key, String(n));
       }
       return;
     }
     switch (key) {
-      case 'port':
-        if (!/^\d+$/.test(arg) || Number(arg) < 1 || Number(arg) > 65535) {
+      case 'port': {
+        const port = a2port(arg);
+        if (typeof port !== 'number' || port < 1) {
           bad(`port ${JSON.stringify(arg)} not evaluated (a service name, or invalid)`);
         } else if (active && !st.single.has('port')) {
-          st.single.set('port', String(Number(arg)));
+          st.single.set('port', String(port));
         }
         return;
+      }
       case 'identityfile':
       case 'certificatefile':
         if (active) {
@@ -466,7 +470,7 @@ class Evaluator {
         } else if (arg === 'yes' || arg === 'true') {
           value = { on: true, timeout: 0 };
         } else {
-          const t = parseTime(arg);
+          const t = convtime(arg);
           value = t === undefined ? undefined : { on: true, timeout: t };
         }
         if (value === undefined) {
