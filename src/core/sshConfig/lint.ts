@@ -293,8 +293,8 @@ function lexical(ctx: Context): void {
     if (model.isHost(b)) {
       const first = scan.argFirst[header] as number;
       for (let a = first; a < first + (scan.argCount[header] as number); a++) {
-        const len = model.argLength(a);
-        if (len === 0 || (len === 1 && model.argChar(a, 0) === 33 /* ! */)) {
+        // readconf.c refuses only an empty argument; a bare "!" is a negated empty pattern (host-never-matches's business).
+        if (model.argLength(a) === 0) {
           ctx.report('syntax', scan.argRange(header, a), `An empty Host pattern: ${sideName(ctx)} refuses the whole file.`);
         }
       }
