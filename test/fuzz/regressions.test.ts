@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { fixAllText } from '../../src/core/sshConfig/fixAll';
+import { parseDestination, parseSshArgs, parseUserHostPort } from '../../src/core/sshArgs/parse';
 import { lint } from '../../src/core/sshConfig/lint';
 import { applyEdits } from '../../src/core/sshConfig/textEdits';
 
@@ -39,5 +40,17 @@ describe('fuzz regressions: ssh_config', () => {
     // CRLF, and the next pass wrote ClientAliveInterval with LF.
     const r = fixAllText(' \tPROTOCOL=$\f\r\nProtocol 2', { side: 'server' });
     assert.equal(r.text, ' \tPROTOCOL=$\f\r\nClientAliveInterval 60\r\nClientAliveCountMax 3');
+  });
+});
+
+describe('fuzz regressions: ssh argv', () => {
+  it('[F14] an ssh:// user with a malformed %-escape is an invalid destination, not a thrown URIError', () => {
+    // Found by "never throws …": decodeURIComponent threw on `%` without two hex digits (ssh's urldecode refuses it).
+    assert.deepEqual(parseSshArgs(['ssh://%@h']).errors, ['invalid destination: ssh://%@h']);
+    assert.equal(parseDestination('ssh://%E0%A4%A@h'), undefined);
+    assert.equal(parseDestination('ssh://%ff@h'), undefined);
+    assert.equal(parseUserHostPort('ssh://%zz@jump'), undefined);
+    assert.deepEqual(parseDestination('ssh://%41lice@h'), { host: 'h', user: 'Alice', uri: true, raw: 'ssh://%41lice@h' });
+    assert.deepEqual(parseUserHostPort('ssh://%41lice@jump:2222'), { host: 'jump', user: 'Alice', port: 2222 });
   });
 });

@@ -181,7 +181,10 @@ export function parseUserHostPort(text: string): UserHostPort | undefined {
     }
     if (uri) {
       // parse_uri: the user part is URL-decoded, and `;` starts connection parameters.
-      user = decodeURIComponent(user.split(';')[0] as string);
+      user = urlDecode(user.split(';')[0] as string);
+      if (user === undefined) {
+        return undefined;
+      }
     }
   }
   const split = splitHostPort(rest);
@@ -193,6 +196,19 @@ export function parseUserHostPort(text: string): UserHostPort | undefined {
     return undefined;
   }
   return { host: split.host, ...(user === undefined ? {} : { user }), ...(port === undefined ? {} : { port }) };
+}
+
+/**
+ * The user part of an `ssh://` URI decoded; undefined when ssh refuses it:
+ * misc.c `urldecode` fails on a `%` without two hex digits after it. Escapes
+ * that do not spell UTF-8 (`%ff`) are refused too: a string cannot hold the byte.
+ */
+function urlDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `[user@]host` or `ssh://[user@]host[:port]`; undefined when malformed. */
@@ -208,7 +224,10 @@ export function parseDestination(word: string): Destination | undefined {
     let user: string | undefined;
     const at = rest.lastIndexOf('@');
     if (at !== -1) {
-      user = decodeURIComponent(rest.slice(0, at).split(';')[0] as string);
+      user = urlDecode(rest.slice(0, at).split(';')[0] as string);
+      if (user === undefined) {
+        return undefined;
+      }
       rest = rest.slice(at + 1);
     }
     const split = splitHostPort(rest);
