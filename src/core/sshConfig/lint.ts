@@ -7,7 +7,7 @@ import { keywordTable, lowerIn, type KeywordTable } from './keywordTable';
 import { matchPattern, sampleHost } from './model';
 import type { Range } from './tokenizer';
 import { ALGORITHMS_KNOWN_THROUGH } from './keywordData/algorithms';
-import { algorithmProblem, atoiErr, convtime, isValidForward, isValidMaxStartups, isValidPort } from './valueChecks';
+import { a2port, algorithmProblem, atoiErr, convtime, isValidAddressList, isValidForward, isValidMaxStartups, isValidPort } from './valueChecks';
 import { editDistance, formatDuration } from './values';
 
 export interface LintOptions {
@@ -307,8 +307,11 @@ const knownCriteria: Record<Side, ReadonlySet<string>> = {
   server: new Set(['all', 'user', 'group', 'host', 'localaddress', 'localport', 'address', 'rdomain', 'invalid-user', 'version']),
 };
 
-/** Client Match criteria added after OpenSSH 7.0 (release notes). */
-const clientCriterionSince: Readonly<Record<string, string>> = { final: '8.0', localnetwork: '9.4', tagged: '9.4', version: '10.0', sessiontype: '10.0', command: '10.0' };
+/** Match criteria added after OpenSSH 7.0 (release notes; sshd 9.2 refuses invalid-user and version, checked). */
+const criterionSince: Record<Side, Readonly<Record<string, string>>> = {
+  client: { final: '8.0', localnetwork: '9.4', tagged: '9.4', version: '10.0', sessiontype: '10.0', command: '10.0' },
+  server: { 'invalid-user': '10.0', version: '10.0' },
+};
 
 function matchSyntax(ctx: Context, b: number): void {
   const { model } = ctx;
@@ -316,16 +319,35 @@ function matchSyntax(ctx: Context, b: number): void {
   const header = model.blockHeader[b] as number;
   const criteria = model.criteria(b);
   for (const c of criteria) {
-    const since = side === 'client' ? clientCriterionSince[c.name] : undefined;
+    const since = criterionSince[side][c.name];
     const range = model.scan.argRange(header, c.token);
     if (since !== undefined && ctx.options.opensshVersion !== undefined && compareOpenSshVersions(ctx.options.opensshVersion, since) < 0) {
       ctx.report('syntax', range, `Match ${c.name} needs OpenSSH ${since} or later; this OpenSSH (${ctx.options.opensshVersion}) refuses the whole file.`);
+      continue;
+    }
+    if (side === 'server' && c.negated) {
+      // servconf.c match_cfg_line has no "!" before a criterion ("Unsupported Match attribute !User"); only ssh_config has.
+      ctx.report('syntax', range, `sshd has no negated Match criteria ("${model.scan.argValue(c.token)}"): it refuses to start. Negate the patterns instead, e.g. "Match User *,!alice".`);
       continue;
     }
     if (!knownCriteria[side].has(c.name)) {
       ctx.report('syntax', range, `Unknown Match criterion "${model.scan.argValue(c.token)}": ${sideName(ctx)} refuses the whole file. Known: ${[...knownCriteria[side]].join(', ')}.`);
     } else if (c.arg === -1 && !['all', 'canonical', 'final', 'invalid-user'].includes(c.name)) {
       ctx.report('syntax', range, `Match ${c.name} needs an argument: ${sideName(ctx)} refuses the whole file.`);
+    } else if (c.arg !== -1 && model.argLength(c.arg) === 0) {
+      ctx.report('syntax', model.scan.argRange(header, c.arg), `Match ${c.name} with an empty argument: ${sideName(ctx)} refuses the whole file ("Missing Match criteria for ${c.name}").`);
+    } else if (side === 'server' && c.arg !== -1) {
+      const value = model.scan.argValue(c.arg);
+      // servconf.c match_cfg_line checks these even for a connection it is not evaluating (sshd -t).
+      if (c.name === 'localport' && a2port(value) === -1) {
+        ctx.report('syntax', model.scan.argRange(header, c.arg), `Match LocalPort takes one port number, not "${value}": sshd refuses to start ("Invalid LocalPort").`);
+      } else if ((c.name === 'address' || c.name === 'localaddress') && !isValidAddressList(value)) {
+        ctx.report(
+          'syntax',
+          model.scan.argRange(header, c.arg),
+          `"${value}" is not a valid address list (an empty entry, or a mask length the address does not allow or that leaves host bits set, like 10.0.0.1/8): sshd refuses to start ("Invalid Match address argument").`,
+        );
+      }
     }
   }
   const all = criteria.findIndex((c) => c.name === 'all');

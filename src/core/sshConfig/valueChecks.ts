@@ -134,6 +134,124 @@ export function isValidPort(text: string): boolean {
   return p === 'service' || p > 0;
 }
 
+/** inet_aton(3) (what glibc's numeric getaddrinfo takes for IPv4): `a.b.c.d`, `a.b.c`, `a.b`, `a`, each part decimal, octal or hex. */
+function ipv4Bytes(text: string): number[] | undefined {
+  const parts = text.split('.');
+  if (parts.length > 4) {
+    return undefined;
+  }
+  const numbers: number[] = [];
+  for (const p of parts) {
+    let n: number;
+    if (/^0[xX][0-9a-fA-F]*$/.test(p)) {
+      n = p.length === 2 ? 0 : parseInt(p.slice(2), 16);
+    } else if (/^0[0-7]*$/.test(p)) {
+      n = parseInt(p, 8);
+    } else if (/^[1-9][0-9]*$/.test(p)) {
+      n = Number(p);
+    } else {
+      return undefined;
+    }
+    numbers.push(n);
+  }
+  const last = numbers.pop() as number;
+  if (numbers.some((n) => n > 255) || last >= 2 ** (8 * (4 - numbers.length))) {
+    return undefined;
+  }
+  let value = last;
+  numbers.forEach((n, i) => {
+    value += n * 2 ** (8 * (3 - i));
+  });
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
+}
+
+/** An IPv6 address in text form (`::` once, an IPv4 tail allowed) as 16 bytes; undefined when it is not one. */
+function ipv6Bytes(text: string): number[] | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) {
+    return undefined;
+  }
+  const groups = (half: string): number[] | undefined => {
+    if (half === '') {
+      return [];
+    }
+    const out: number[] = [];
+    const words = half.split(':');
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i] as string;
+      if (i === words.length - 1 && w.includes('.')) {
+        const v4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(w) ? w.split('.').map(Number) : undefined;
+        if (v4 === undefined || v4.some((n) => n > 255)) {
+          return undefined;
+        }
+        out.push(((v4[0] as number) << 8) | (v4[1] as number), ((v4[2] as number) << 8) | (v4[3] as number));
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(w)) {
+        out.push(parseInt(w, 16));
+      } else {
+        return undefined;
+      }
+    }
+    return out;
+  };
+  const head = groups(halves[0] as string);
+  const tail = halves.length === 2 ? groups(halves[1] as string) : [];
+  if (head === undefined || tail === undefined) {
+    return undefined;
+  }
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) {
+    return undefined;
+  }
+  return [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail].flatMap((g) => [g >> 8, g & 255]);
+}
+
+/**
+ * addrmatch.c `addr_match_list(NULL, list)`, what sshd checks of a `Match
+ * Address`/`LocalAddress` list: no empty entry (`a,,b`, a trailing comma, a
+ * bare `!`), and an entry that reads as an address with a mask length
+ * (`10.0.0.0/8`) must have a length the family allows and no host bits set
+ * (`10.0.0.1/8` is refused). Anything that does not read as an address is a
+ * wildcard pattern and fine.
+ */
+export function isValidAddressList(list: string): boolean {
+  for (const raw of list.split(',')) {
+    const entry = raw.startsWith('!') ? raw.slice(1) : raw;
+    if (entry === '') {
+      return false;
+    }
+    // addr_pton_cidr copies into a 64-byte buffer; anything longer is a pattern.
+    if (entry.length >= 64) {
+      continue;
+    }
+    const slash = entry.indexOf('/');
+    let masklen: number | undefined;
+    const address = slash === -1 ? entry : entry.slice(0, slash);
+    if (slash !== -1) {
+      const m = entry.slice(slash + 1);
+      if (!/^[0-9]+$/.test(m) || Number(m) > 128) {
+        continue;
+      }
+      masklen = Number(m);
+    }
+    // getaddrinfo(AI_NUMERICHOST): an IPv4 address in inet_aton form, or IPv6 (a zone index is not modelled: taken as a pattern).
+    const bytes = address.includes(':') ? ipv6Bytes(address) : ipv4Bytes(address);
+    if (bytes === undefined) {
+      continue;
+    }
+    const bits = bytes.length * 8;
+    const len = masklen ?? bits;
+    if (len > bits) {
+      return false;
+    }
+    for (let bit = len; bit < bits; bit++) {
+      if ((((bytes[bit >> 3] as number) >> (7 - (bit & 7))) & 1) !== 0) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 interface FwdField {
   readonly arg: string;
   readonly isPath: boolean;
