@@ -160,8 +160,9 @@ export class Reattacher implements vscode.Disposable {
   }
 
   private sessionsChanged(): void {
+    const sessions = this.o.tracker.sessions();
     const now = new Set<string>();
-    for (const s of this.o.tracker.sessions()) {
+    for (const s of sessions) {
       if (s.state === 'running') {
         now.add(s.id);
         this.running.add(s.id);
@@ -173,6 +174,13 @@ export class Reattacher implements vscode.Disposable {
     for (const id of [...this.running]) {
       if (!now.has(id)) {
         this.running.delete(id);
+      }
+    }
+    // A session the tracker dropped (its terminal closed, or it ended long ago) never comes back under the same id.
+    const listed = new Set(sessions.map((s) => s.id));
+    for (const id of [...this.handled]) {
+      if (!listed.has(id) && !this.jobs.has(id)) {
+        this.handled.delete(id);
       }
     }
   }
