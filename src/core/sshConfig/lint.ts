@@ -569,6 +569,22 @@ interface ValueFinding {
   readonly severity?: Severity;
 }
 
+/**
+ * Keywords that take an empty argument (`""`): the rest-of-line commands (but
+ * sshd wants AuthorizedKeysCommand and AuthorizedPrincipalsCommand absolute),
+ * ProxyJump and sshd's VersionAddendum. Every other keyword refuses one,
+ * whatever its type ("Missing argument", "keyword … empty argument",
+ * "Invalid environment name", …; each checked with ssh -G and sshd -t 9.2).
+ * sshd's PermitOpen and PermitListen end their list at an empty argument, so
+ * only an empty first one is refused there.
+ */
+function takesEmptyArgument(info: KeywordInfo, name: string, side: Side): boolean {
+  if (side === 'client') {
+    return info.type === 'command' || name === 'proxyjump';
+  }
+  return name === 'versionaddendum' || (info.type === 'command' && name !== 'authorizedkeyscommand' && name !== 'authorizedprincipalscommand');
+}
+
 function value(ctx: Context, d: number, info: KeywordInfo): void {
   const { model } = ctx;
   const count = model.argCount(d);
@@ -581,6 +597,15 @@ function value(ctx: Context, d: number, info: KeywordInfo): void {
   }
   const first = model.argFirst(d);
   const name = model.table.lower[model.dirKw[d] as number] as string;
+  if (!takesEmptyArgument(info, name, model.side)) {
+    const checked = model.side === 'server' && (name === 'permitopen' || name === 'permitlisten') ? 1 : count;
+    for (let a = first; a < first + checked; a++) {
+      if (model.argLength(a) === 0) {
+        ctx.report('syntax', model.scan.argRange(model.dirLine[d] as number, a), `${info.name} with an empty value (""): ${sideName(ctx)} refuses the whole file.`);
+        return;
+      }
+    }
+  }
   if (count > 1 && (singleArgumentTypes.has(info.type) || singleArgumentKeywords.has(name)) && !restOfLine.has(name)) {
     let hash: string | undefined;
     for (let a = first; a < first + count && hash === undefined; a++) {
