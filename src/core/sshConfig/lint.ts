@@ -506,8 +506,28 @@ function legacyKeyword(ctx: Context, d: number, info: KeywordInfo): void {
 }
 
 const singleArgumentTypes = new Set(['yes-no', 'integer', 'time', 'host', 'port', 'enum', 'string', 'path', 'algorithms']);
-/** Keywords of other types that also take one value. */
-const singleArgumentKeywords = new Set(['maxstartups']);
+/**
+ * Keywords of other types that take at most this many arguments, more being
+ * "extra arguments at end of line" (each checked with ssh -G and sshd -t 9.2).
+ * sshd's ListenAddress takes `address [rdomain NAME]` (see value()).
+ */
+const argumentLimits: Record<Side, Readonly<Record<string, number>>> = {
+  client: {
+    bindaddress: 1,
+    addkeystoagent: 1,
+    kbdinteractivedevices: 1,
+    preferredauthentications: 1,
+    revokedhostkeys: 1,
+    forwardagent: 1,
+    streamlocalbindmask: 1,
+    tunneldevice: 1,
+    escapechar: 1,
+    ignoreunknown: 1,
+    rekeylimit: 2,
+    ipqos: 2,
+  },
+  server: { maxstartups: 1, persourcemaxstartups: 1, persourcenetblocksize: 1, revokedkeys: 1, streamlocalbindmask: 1, permituserenvironment: 1, rekeylimit: 2, ipqos: 2 },
+};
 /** Keywords whose value is the rest of the line although their type is a word. */
 const restOfLine = new Set(['versionaddendum']);
 
@@ -606,7 +626,9 @@ function value(ctx: Context, d: number, info: KeywordInfo): void {
       }
     }
   }
-  if (count > 1 && (singleArgumentTypes.has(info.type) || singleArgumentKeywords.has(name)) && !restOfLine.has(name)) {
+  const listenRdomain = name === 'listenaddress' && count === 3 && model.scan.argValue(first + 1) === 'rdomain';
+  const max = restOfLine.has(name) || listenRdomain ? count : singleArgumentTypes.has(info.type) || name === 'listenaddress' ? 1 : (argumentLimits[model.side][name] ?? count);
+  if (count > max) {
     let hash: string | undefined;
     for (let a = first; a < first + count && hash === undefined; a++) {
       const raw = model.scan.argRaw(a);
@@ -616,8 +638,8 @@ function value(ctx: Context, d: number, info: KeywordInfo): void {
     }
     ctx.report(
       'syntax',
-      model.argsRange(d, 1),
-      `${info.name} takes one value; ${sideName(ctx)} refuses the whole file ("garbage at end of line").` +
+      model.argsRange(d, max),
+      `${info.name} takes ${max === 1 ? 'one value' : 'at most two values'}${name === 'listenaddress' ? ' (and "rdomain NAME")' : ''}; ${sideName(ctx)} refuses the whole file ("garbage at end of line").` +
         (hash === undefined ? '' : ` Note: "#" starts a comment only after whitespace, so "${hash}" is part of the value.`),
     );
     return;
