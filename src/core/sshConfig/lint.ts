@@ -615,6 +615,10 @@ function value(ctx: Context, d: number, info: KeywordInfo): void {
   if (info.removed !== undefined && (info.removed.since === undefined || compareOpenSshVersions(ctx.version, info.removed.since) >= 0)) {
     return;
   }
+  // No portable build has AFS support (USE_AFS): sshd reads KerberosGetAFSToken as "Unsupported option" and never looks at its value.
+  if (info.requires === 'afs') {
+    return;
+  }
   const first = model.argFirst(d);
   const name = model.table.lower[model.dirKw[d] as number] as string;
   if (!takesEmptyArgument(info, name, model.side)) {
