@@ -5,9 +5,11 @@
  *  - development: the repository is the extension under development;
  *  - vsix: the packaged `.vsix` is installed into a fresh extensions dir and a
  *    do-nothing harness extension carries the tests, so the installed copy is
- *    the one under test.
+ *    the one under test;
+ *  - restricted: the repository again, in a workspace that is not trusted
+ *    (Workspace Trust on), whose settings aim at hostile programs.
  *
- *   npx tsx test/vscode/runTests.ts [--pass development|vsix]…
+ *   npx tsx test/vscode/runTests.ts [--pass development|vsix|restricted]…
  */
 import { appendFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import * as http from 'node:http';
@@ -37,6 +39,7 @@ import {
   requirePackagedVsix,
   writeHarnessExtension,
 } from './setup';
+import { writeRestrictedWorkspace } from './suite/trustFixtures';
 import type { CaptureRequest, CaptureResult, TestConfig, TestPass } from './testConfig';
 
 const resultsDir = path.join(repoRoot, 'test-results', 'vscode');
@@ -68,10 +71,10 @@ function selectedPasses(argv: readonly string[]): TestPass[] {
   const passes: TestPass[] = [];
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i] === '--pass' ? argv[++i] : undefined;
-    if (value === 'development' || value === 'vsix') passes.push(value);
-    else throw new Error(`usage: runTests.ts [--pass development|vsix]…  (got ${argv.join(' ')})`);
+    if (value === 'development' || value === 'vsix' || value === 'restricted') passes.push(value);
+    else throw new Error(`usage: runTests.ts [--pass development|vsix|restricted]…  (got ${argv.join(' ')})`);
   }
-  return passes.length > 0 ? passes : ['development', 'vsix'];
+  return passes.length > 0 ? passes : ['development', 'vsix', 'restricted'];
 }
 
 async function main(): Promise<number> {
@@ -133,8 +136,10 @@ async function runPass(pass: TestPass, shared: Shared): Promise<PassOutcome> {
     scratchDir: dir('scratch'),
     resultsFile,
     controlUrl: control.url,
+    logsDir: path.join(dir('user-data'), 'logs'),
   };
   await createTestWorkspace(dir('workspace'), config);
+  if (pass === 'restricted') await writeRestrictedWorkspace(dir('workspace'));
 
   let server: VscodeServer | undefined;
   let browserServer: BrowserServer | undefined;
@@ -149,6 +154,8 @@ async function runPass(pass: TestPass, shared: Shared): Promise<PassOutcome> {
       userDataDir: dir('user-data'),
       extensionsDir: dir('extensions'),
       logFile: serverLog,
+      // Only the restricted pass has Workspace Trust on: its workspace is opened without trust.
+      disableWorkspaceTrust: pass !== 'restricted',
     });
     browserServer = await chromium.launchServer({ executablePath: chromiumExecutable, args: [...chromiumArgs], headless: true });
     browser = await chromium.connect(browserServer.wsEndpoint());

@@ -6,8 +6,12 @@
  */
 export const testConfigFileName = '.lifeline-test.json';
 
-/** Which installed copy of the extension the suites are looking at. */
-export type TestPass = 'development' | 'vsix';
+/**
+ * Which installed copy of the extension the suites are looking at, and how:
+ * `restricted` is the repository's copy in a workspace that is not trusted,
+ * whose settings aim at hostile programs (only the Workspace Trust suite runs).
+ */
+export type TestPass = 'development' | 'vsix' | 'restricted';
 
 export interface TestConfig {
   readonly pass: TestPass;
@@ -27,6 +31,8 @@ export interface TestConfig {
   readonly resultsFile: string;
   /** The runner's control endpoint (screenshots, DOM facts); absent under @vscode/test-electron. */
   readonly controlUrl?: string;
+  /** The server's logs folder: the extension's own log channel is a file below it; absent under @vscode/test-electron. */
+  readonly logsDir?: string;
 }
 
 /** What the runner's `POST /capture` takes. */

@@ -16,6 +16,7 @@ import { reattachSuite } from './reattach.test';
 import { foregroundSuite } from './foreground.test';
 import { sessionsSuite } from './sessions.test';
 import { terminalSuite } from './terminal.test';
+import { programSettingsSuite, restrictedSuite, restrictedSuiteTitle } from './trust.test';
 import { readTestConfig } from './harness';
 import { faultRecordOf, recordFaultTest } from '../../fixtures/faultRecorder';
 
@@ -54,6 +55,12 @@ export async function run(): Promise<void> {
   foregroundSuite();
   // Writes a test directory under ~/.ssh (and removes it); changes and restores a setting.
   effectiveSuite();
+  // Sets and restores user-level and workspace values of sshLifeline.ssh.path, sshd.path and ssh.configFile.
+  programSettingsSuite();
+  // The restricted pass's workspace is not trusted: there this suite runs alone; the other passes never run it.
+  restrictedSuite();
+  mocha.grep(restrictedSuiteTitle);
+  if (config.pass !== 'restricted') mocha.invert();
   // Last: it changes workspace settings and file modes (and restores the settings).
   configDoctorSuite();
 
