@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { fixAllText } from '../../src/core/sshConfig/fixAll';
+import { parseSs, parseSsDuration } from '../../src/core/socket/ss';
 import { parseDestination, parseSshArgs, parseUserHostPort } from '../../src/core/sshArgs/parse';
 import { lint } from '../../src/core/sshConfig/lint';
 import { applyEdits } from '../../src/core/sshConfig/textEdits';
@@ -52,5 +53,18 @@ describe('fuzz regressions: ssh argv', () => {
     assert.equal(parseUserHostPort('ssh://%zz@jump'), undefined);
     assert.deepEqual(parseDestination('ssh://%41lice@h'), { host: 'h', user: 'Alice', uri: true, raw: 'ssh://%41lice@h' });
     assert.deepEqual(parseUserHostPort('ssh://%41lice@jump:2222'), { host: 'jump', user: 'Alice', port: 2222 });
+  });
+});
+
+describe('fuzz regressions: socket tables', () => {
+  it('an ss timer with endless digits is not understood, rather than Infinity', () => {
+    // Found by "every number it returns is finite": timer:(persist,999…016ms,1) gave expiresMs Infinity (and a count of
+    // endless digits a count of Infinity, which the socket verdict would read as endless retransmissions).
+    const nines = '9'.repeat(400);
+    const line = (timer: string): string => `ESTAB 0 3723910 127.0.0.1:39422 127.0.0.1:45303 timer:${timer} ino:751537 sk:100c <->`;
+    assert.deepEqual(parseSs(line(`(persist,${nines}016ms,1)`))[0]?.timer, { kind: 'zero-window-probe', count: 1 });
+    assert.equal(parseSs(line(`(on,200ms,${nines})`))[0]?.timer, undefined);
+    assert.equal(parseSsDuration(`${nines}min`), undefined);
+    assert.deepEqual(parseSs(line('(on,4.848ms,3)'))[0]?.timer, { kind: 'retransmit', expiresMs: 4848, count: 3 });
   });
 });

@@ -173,7 +173,9 @@ export function parseSsDuration(text: string): number | undefined {
   if (m === null || text === '') {
     return undefined;
   }
-  return Number(m[1] ?? 0) * 60_000 + Number(m[2] ?? 0) * 1000 + Number(m[3] ?? 0);
+  const ms = Number(m[1] ?? 0) * 60_000 + Number(m[2] ?? 0) * 1000 + Number(m[3] ?? 0);
+  // Digits without end would make Infinity: not a time ss prints.
+  return Number.isSafeInteger(ms) ? ms : undefined;
 }
 
 function parseTimer(value: string): SsTimer | undefined {
@@ -181,9 +183,13 @@ function parseTimer(value: string): SsTimer | undefined {
   if (m === null) {
     return undefined;
   }
+  const count = Number(m[3]);
+  if (!Number.isSafeInteger(count)) {
+    return undefined;
+  }
   const expiresMs = parseSsDuration(m[2] ?? '');
   const kind = SS_TIMERS[m[1] ?? ''] ?? 'unknown';
-  return expiresMs === undefined ? { kind, count: Number(m[3]) } : { kind, expiresMs, count: Number(m[3]) };
+  return expiresMs === undefined ? { kind, count } : { kind, expiresMs, count };
 }
 
 function parseMain(line: string): SsSocket | undefined {
