@@ -73,6 +73,10 @@ const C_CONNECTTIMEOUT = idOf(CLIENT, 'connecttimeout');
 const S_CLIENTALIVEINTERVAL = idOf(SERVER, 'clientaliveinterval');
 const S_CLIENTALIVECOUNTMAX = idOf(SERVER, 'clientalivecountmax');
 const S_TCPKEEPALIVE = idOf(SERVER, 'tcpkeepalive');
+const S_AUTHORIZEDKEYSCOMMAND = idOf(SERVER, 'authorizedkeyscommand');
+const S_AUTHORIZEDKEYSCOMMANDUSER = idOf(SERVER, 'authorizedkeyscommanduser');
+const S_AUTHORIZEDPRINCIPALSCOMMAND = idOf(SERVER, 'authorizedprincipalscommand');
+const S_AUTHORIZEDPRINCIPALSCOMMANDUSER = idOf(SERVER, 'authorizedprincipalscommanduser');
 
 /** Lints one ssh_config or sshd_config text. Never throws on any input. */
 export function lint(text: string, options: LintOptions): Finding[] {
@@ -700,6 +704,15 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
       return algorithmsProblem(ctx, d, info, name, first);
     case 'forward':
       return forwardProblem(ctx, d, info, name, first, count);
+    case 'command':
+      // servconf.c: the raw rest of the line (quotes and a comment included) must be an absolute path or "none", inside Match too.
+      if (model.side === 'server' && (name === 'authorizedkeyscommand' || name === 'authorizedprincipalscommand')) {
+        const raw = restOfLineRaw(model, d);
+        if (!raw.startsWith('/') && raw.toLowerCase() !== 'none') {
+          return { code: 'invalid-value', range: model.argsRange(d), message: `${info.name} must be an absolute path or "none" (the rest of the line as written, quotes and comments included): sshd refuses to start.` };
+        }
+      }
+      return undefined;
     case 'special':
       if (model.side === 'server' && name === 'maxstartups' && !isValidMaxStartups(scan.argValue(first))) {
         return refused(ctx, d, first, `"${scan.argValue(first)}" is not a MaxStartups value (start:rate:full with start ≤ full and rate 1–100, or one number; all above 0)`);
@@ -1357,6 +1370,28 @@ function serverSemantics(ctx: Context): void {
   const tcp = get(S_TCPKEEPALIVE);
   if (tcp !== -1 && ctx.isLocal(tcp) && firstValue(tcp)?.toLowerCase() === 'no' && seconds === 0) {
     ctx.report('tcpkeepalive-off-no-alive', model.directiveRange(tcp), 'TCPKeepAlive no without ClientAliveInterval: nothing ever checks an idle connection, so a dead client is never noticed.');
+  }
+  keysCommands(ctx, get);
+}
+
+/** The raw rest of a directive's line after the keyword and separator, as servconf.c's `str` (quotes and a comment included). */
+function restOfLineRaw(model: IndexedConfig, d: number): string {
+  const scan = model.scan;
+  return model.text.slice(scan.argStart[model.argFirst(d)] as number, scan.lineEnd[model.dirLine[d] as number] as number).replace(/[ \t\r\n\f]+$/, '');
+}
+
+/** sshd.c refuses an AuthorizedKeysCommand/AuthorizedPrincipalsCommand outside Match without its …CommandUser (checked with sshd -t 9.2). */
+function keysCommands(ctx: Context, get: (id: number) => number): void {
+  const { model } = ctx;
+  const pairs: readonly (readonly [number, number, string])[] = [
+    [S_AUTHORIZEDKEYSCOMMAND, S_AUTHORIZEDKEYSCOMMANDUSER, 'AuthorizedKeysCommand'],
+    [S_AUTHORIZEDPRINCIPALSCOMMAND, S_AUTHORIZEDPRINCIPALSCOMMANDUSER, 'AuthorizedPrincipalsCommand'],
+  ];
+  for (const [command, user, name] of pairs) {
+    const ref = get(command);
+    if (ref !== -1 && ctx.isLocal(ref) && model.argCount(ref) > 0 && restOfLineRaw(model, ref).startsWith('/') && get(user) === -1) {
+      ctx.report('invalid-value', model.keywordRange(ref), `${name} without ${name}User: sshd refuses to start ("${name} set without ${name}User").`);
+    }
   }
 }
 
