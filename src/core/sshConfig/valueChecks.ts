@@ -503,7 +503,34 @@ export interface AlgorithmProblem {
  * `+` and `^` lists are checked without their prefix. As in OpenSSH, names
  * after an empty element (`a,,b`) are not checked by the parser.
  */
+/** The GSSAPI key exchange methods of the gsskex patch (Debian, Ubuntu, Fedora …), as `GSSAPIKexAlgorithms` names them. */
+const GSS_KEX = ['gss-gex-sha1-', 'gss-group1-sha1-', 'gss-group14-sha1-', 'gss-group14-sha256-', 'gss-group16-sha512-', 'gss-nistp256-sha256-', 'gss-curve25519-sha256-'];
+
+/**
+ * The gsskex patch's `kex_gss_names_valid`: comma-separated names up to the
+ * first empty one, each starting with one of GSS_KEX (kex_alg_by_name
+ * compares GSS names by prefix); no `+`/`-`/`^`, no patterns, case matters
+ * (checked with ssh -G and sshd -t 9.2, Debian).
+ */
+function gssKexProblem(list: string): AlgorithmProblem | undefined {
+  if (list === '') {
+    return { stage: 'parse', name: list, message: 'an empty list is not a GSSAPI key exchange list' };
+  }
+  for (const element of list.split(',')) {
+    if (element === '') {
+      break;
+    }
+    if (!GSS_KEX.some((g) => element.startsWith(g))) {
+      return { stage: 'parse', name: element, message: `"${element}" is not a GSSAPI key exchange method (${GSS_KEX.join(', ')}; no +, - or ^ forms)` };
+    }
+  }
+  return undefined;
+}
+
 export function algorithmProblem(keyword: string, list: string, version: string): AlgorithmProblem | undefined {
+  if (keyword === 'gssapikexalgorithms') {
+    return gssKexProblem(list);
+  }
   const kind = ALGORITHM_KINDS[keyword];
   if (kind === undefined || list.startsWith('-')) {
     return undefined;
