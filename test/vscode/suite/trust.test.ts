@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Settings } from '../../../src/vscode/settings';
 import { ownConfigFixture } from './effectiveFixtures';
-import { capture, eventually, readTestConfig, shellQuote, workspaceRoot } from './harness';
+import { capture, eventually, readTestConfig, workspaceRoot } from './harness';
 import { hostileSettings, hostileSshConfigLines, trustMarkers, trustPaths } from './trustFixtures';
 
 /** The restricted pass runs this suite alone, and the other passes never run it (index.ts selects by this title). */
@@ -68,22 +68,6 @@ async function expectNotification(name: string, message: string): Promise<void> 
 function markerFiles(): string[] {
   const dir = at(trustPaths.markers);
   return Object.values(trustMarkers).filter((m) => existsSync(path.join(dir, m)));
-}
-
-/** The ssh processes whose parent is `pid` (Linux /proc). */
-async function sshChildren(pid: number): Promise<number[]> {
-  const found: number[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const text = await readFile(`/proc/${name}/stat`, 'utf8');
-      const close = text.lastIndexOf(')');
-      if (text.slice(text.indexOf('(') + 1, close) === 'ssh' && Number(text.slice(close + 2).split(' ')[1]) === pid) found.push(Number(name));
-    } catch {
-      // gone
-    }
-  }
-  return found;
 }
 
 /** A program in an absolute PATH entry. */
@@ -267,18 +251,21 @@ export function restrictedSuite(): void {
       else assert.equal(active, undefined);
     });
 
-    test('[F16] Reconnect SSH refuses a session whose -F file lies in the workspace, and leaves it running', async function () {
+    test('[F16] Reconnect SSH refuses a session whose -F file (given relative) lies in the workspace, and leaves it running', async function () {
       this.timeout(90_000);
       const config = await readTestConfig();
       await mkdir(path.dirname(at(trustPaths.reconnectConfig)), { recursive: true });
       await copyFile(config.sshConfigPath, at(trustPaths.reconnectConfig));
-      const terminal = vscode.window.createTerminal({ name: 'restricted reconnect', cwd: workspaceRoot() });
+      // A terminal whose own process is ssh, started in the workspace with a relative -F (as a terminal profile would):
+      // SSH Lifeline finds the file through ssh's working directory. No shell in between, so nothing waits for shell integration.
+      const program = onPath('ssh');
+      assert.ok(program !== undefined, 'ssh is not installed (Debian: openssh-client)');
+      const terminal = vscode.window.createTerminal({ name: 'restricted reconnect', shellPath: program, shellArgs: ['-F', trustPaths.reconnectConfig, config.sshHost], cwd: workspaceRoot() });
       terminal.show(false);
-      const shell = await terminal.processId;
-      assert.ok(shell !== undefined);
-      await eventually('shell integration in the terminal', () => terminal.shellIntegration, 20_000);
-      terminal.sendText(`ssh -F ${shellQuote(at(trustPaths.reconnectConfig))} ${config.sshHost}`);
-      const ssh = await eventually('the ssh of the terminal', async () => (await sshChildren(shell))[0], 20_000);
+      const pid = await terminal.processId;
+      assert.ok(pid !== undefined);
+      const running = async (): Promise<boolean> => (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'ssh';
+      await eventually('ssh running in the terminal', async () => ((await running()) ? true : undefined), 20_000);
       // The heartbeat shows the host once the session is tracked (probed directly: nothing is spawned for it).
       await capture({ name: 'restricted-reconnect-session', statusbarMatch: `^${config.sshHost} \\d+(\\.\\d+)? ms$`, timeoutMs: 30_000 });
       const before = opened.length;
@@ -289,9 +276,9 @@ export function restrictedSuite(): void {
         `SSH Lifeline: the workspace is not trusted, so it will not run ssh -F ${trustPaths.reconnectConfig} (a config file in the workspace) again to reconnect ${config.sshHost}. Trust the workspace to reconnect it.`,
       );
       await sleep(1_000);
-      assert.deepEqual(await sshChildren(shell), [ssh], 'the session’s ssh is still the one running');
+      assert.equal(await running(), true, 'the session’s ssh is still running');
       assert.equal(opened.length, before, 'no terminal was opened');
-      terminal.sendText('exit');
+      terminal.dispose();
     });
 
     test('[F15,F16] no marker file: no hostile program ran, and no Match exec or ProxyCommand of the hostile config', async () => {
