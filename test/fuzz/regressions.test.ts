@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { fixAllText } from '../../src/core/sshConfig/fixAll';
+import { parseTmuxSessions } from '../../src/core/reattach/remoteSessions';
 import { parseSs, parseSsDuration } from '../../src/core/socket/ss';
 import { parseDestination, parseSshArgs, parseUserHostPort } from '../../src/core/sshArgs/parse';
 import { lint } from '../../src/core/sshConfig/lint';
@@ -66,5 +67,13 @@ describe('fuzz regressions: socket tables', () => {
     assert.equal(parseSs(line(`(on,200ms,${nines})`))[0]?.timer, undefined);
     assert.equal(parseSsDuration(`${nines}min`), undefined);
     assert.deepEqual(parseSs(line('(on,4.848ms,3)'))[0]?.timer, { kind: 'retransmit', expiresMs: 4848, count: 3 });
+  });
+});
+
+describe('fuzz regressions: tmux and screen session lists', () => {
+  it('[F13] a tmux list line with endless digits is not a session (it was one with attached: Infinity)', () => {
+    // Found by "never invents a session … safe whole numbers".
+    const nines = '9'.repeat(400);
+    assert.deepEqual(parseTmuxSessions(`${nines} 1 2 3 x\n1 ${nines} 2 3 y\n0 5 6 7 ok\n`), [{ name: 'ok', attached: 0, lastAttached: 5, activity: 6, created: 7 }]);
   });
 });

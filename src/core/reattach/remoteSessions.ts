@@ -37,13 +37,17 @@ export function parseTmuxSessions(stdout: string): RemoteSession[] {
     if (m === null) {
       continue;
     }
-    sessions.push({
+    const session = {
       name: m[5] as string,
       attached: Number(m[1]),
       lastAttached: seconds(m[2] as string),
       activity: seconds(m[3] as string),
       created: seconds(m[4] as string),
-    });
+    };
+    // Digits without end (Infinity) are not a line tmux printed.
+    if ([session.attached, session.lastAttached ?? 0, session.activity ?? 0, session.created ?? 0].every(Number.isSafeInteger)) {
+      sessions.push(session);
+    }
   }
   return sessions;
 }
