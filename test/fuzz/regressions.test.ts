@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { fixAllText } from '../../src/core/sshConfig/fixAll';
-import { parseTmuxSessions } from '../../src/core/reattach/remoteSessions';
+import { parseScreenSessions, parseTmuxSessions } from '../../src/core/reattach/remoteSessions';
 import { parseSs, parseSsDuration } from '../../src/core/socket/ss';
 import { parseDestination, parseSshArgs, parseUserHostPort } from '../../src/core/sshArgs/parse';
 import { lint } from '../../src/core/sshConfig/lint';
@@ -75,5 +75,14 @@ describe('fuzz regressions: tmux and screen session lists', () => {
     // Found by "never invents a session … safe whole numbers".
     const nines = '9'.repeat(400);
     assert.deepEqual(parseTmuxSessions(`${nines} 1 2 3 x\n1 ${nines} 2 3 y\n0 5 6 7 ok\n`), [{ name: 'ok', attached: 0, lastAttached: 5, activity: 6, created: 7 }]);
+  });
+
+  it('[F13] a screen session whose name holds U+2028, U+2029 or a lone CR is listed', () => {
+    // Found by "screen -ls output reads back": `.` in the line pattern does not match those, so the session was missing.
+    const text = 'There are screens on:\r\n\t1.!\u2028!\t(Attached)\n\t2.a\u2029b\t(11/21/26 09:11:10)\t(Detached)\n\t3.c\rd\t(Detached)\n3 Sockets in /run/screen/S-me.\r\n';
+    assert.deepEqual(
+      parseScreenSessions(text).map((s) => [s.name, s.attached]),
+      [['!\u2028!', 1], ['a\u2029b', 0], ['c\rd', 0]],
+    );
   });
 });

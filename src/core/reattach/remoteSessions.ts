@@ -59,7 +59,8 @@ export function parseTmuxSessions(stdout: string): RemoteSession[] {
 // AM"), and older builds print none, so it is not read. States seen: Attached,
 // Detached, Multi, attached / Multi, detached (multiuser on), Dead ???,
 // and on other hosts' sockets "Remote or dead".
-const SCREEN_LINE = /^\t(\d+)\.(.+?)(?:\t\([^\t]*\))?\t\(([^\t()]*)\)\s*$/;
+// The `s` flag: a name may hold U+2028, U+2029 or a lone CR, which `.` alone does not match.
+const SCREEN_LINE = /^\t(\d+)\.(.+?)(?:\t\([^\t]*\))?\t\(([^\t()]*)\)\s*$/s;
 
 /**
  * Parses `screen -ls`; name = part after the first '.'; dead and unreachable
