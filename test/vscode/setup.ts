@@ -95,6 +95,7 @@ export async function createTestWorkspace(dir: string, config: TestConfig): Prom
   await write(effectivePaths.sshdBroken, sshdBrokenFixture);
   await write(effectivePaths.sshdGated, sshdBrokenFixture);
   await write(effectivePaths.workspaceSshConfig, workspaceSshConfigFixture(path.join(dir, workspaceMarker)));
+  await fs.mkdir(path.join(dir, 'terminal-home'), { recursive: true });
   await write(
     '.vscode/settings.json',
     `${JSON.stringify(
@@ -104,6 +105,10 @@ export async function createTestWorkspace(dir: string, config: TestConfig): Prom
         // Headless Chromium has no GPU: the DOM renderer keeps terminal text visible in screenshots.
         'terminal.integrated.gpuAcceleration': 'off',
         'terminal.integrated.enablePersistentSessions': false,
+        // Terminals get a HOME of their own, without a ~/.bashrc: a machine's rc file can take
+        // seconds (one running pyenv init took 10 s), and the terminal tests wait for shell
+        // integration. ssh still finds the real ~/.ssh: it takes the home from the passwd entry.
+        'terminal.integrated.env.linux': { HOME: path.join(dir, 'terminal-home') },
         // No gallery here: keep the workbench from asking for one.
         'extensions.ignoreRecommendations': true,
         'extensions.autoCheckUpdates': false,
