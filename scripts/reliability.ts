@@ -82,7 +82,7 @@ export function outcomes(records: readonly FaultTestRecord[]): RowOutcome[] {
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The title without its row tags. */
 const bare = (title: string): string => title.replace(/\s*\[F\d{1,2}(?:,\s*F\d{1,2})*\]\s*/g, ' ').trim();
-const tierOrder = ['unit', 'fuzz', 'integration', 'faults', 'vscode-development', 'vscode-vsix'];
+const tierOrder = ['unit', 'fuzz', 'integration', 'faults', 'vscode-development', 'vscode-vsix', 'vscode-restricted'];
 const byTier = (a: string, b: string): number => (tierOrder.indexOf(a) + 1 || 99) - (tierOrder.indexOf(b) + 1 || 99) || a.localeCompare(b);
 const formatMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 const formatNumber = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(1));
