@@ -44,6 +44,11 @@ import type { CaptureRequest, CaptureResult, TestConfig, TestPass } from './test
 
 const resultsDir = path.join(repoRoot, 'test-results', 'vscode');
 const passTimeoutMs = Number(process.env['LIFELINE_VSCODE_PASS_TIMEOUT_MS'] ?? 300_000);
+/** `npm run soak` (scripts/soak.ts) runs the churn suite at its full count and reports it as the soak's. */
+const churnConfig: Pick<TestConfig, 'churnTerminals' | 'soakSource'> = {
+  ...(process.env['LIFELINE_CHURN_TERMINALS'] === undefined ? {} : { churnTerminals: Number(process.env['LIFELINE_CHURN_TERMINALS']) }),
+  ...(process.env['LIFELINE_SOAK'] === '1' ? { soakSource: 'npm run soak' as const } : {}),
+};
 
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -137,6 +142,7 @@ async function runPass(pass: TestPass, shared: Shared): Promise<PassOutcome> {
     resultsFile,
     controlUrl: control.url,
     logsDir: path.join(dir('user-data'), 'logs'),
+    ...churnConfig,
   };
   await createTestWorkspace(dir('workspace'), config);
   if (pass === 'restricted') await writeRestrictedWorkspace(dir('workspace'));
@@ -267,9 +273,21 @@ const onScreenScript = `(() => {
   return { activeTab, statusbarTexts, notificationTexts };
 })()`;
 
+/** The rows of the view pane titled `title` as text; undefined when no such pane is expanded on screen. */
+const viewRowsScript = (title: string): string => `(() => {
+  const wanted = ${JSON.stringify(title.toLowerCase())};
+  const pane = Array.from(document.querySelectorAll('.pane')).find((p) => (p.querySelector('.pane-header .title')?.textContent ?? '').trim().toLowerCase() === wanted);
+  if (!(pane instanceof HTMLElement) || pane.querySelector('.pane-header.expanded') === null) return undefined;
+  return Array.from(pane.querySelectorAll('.pane-body .monaco-list-row')).map((row) => (row instanceof HTMLElement ? row.innerText.trim().replace(/\\s+/g, ' ') : ''));
+})()`;
+
 async function capture(page: Page, request: CaptureRequest): Promise<CaptureResult> {
   // A string, not a function: tsx's transform would wrap a function's inner helpers in `__name`, which the page lacks.
-  const onScreen = (): Promise<Omit<CaptureResult, 'screenshotPath'>> => page.evaluate(onScreenScript);
+  const onScreen = async (): Promise<Omit<CaptureResult, 'screenshotPath'>> => {
+    const seen: Omit<CaptureResult, 'screenshotPath'> = await page.evaluate(onScreenScript);
+    const viewRows: string[] | undefined = request.viewTitle === undefined ? undefined : await page.evaluate(viewRowsScript(request.viewTitle));
+    return viewRows === undefined ? seen : { ...seen, viewRows };
+  };
   if (request.palette !== undefined) {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget .quick-input-box input').first();
@@ -286,7 +304,8 @@ async function capture(page: Page, request: CaptureRequest): Promise<CaptureResu
     (request.activeTab === undefined || seen.activeTab === request.activeTab) &&
     (request.statusbarText === undefined || seen.statusbarTexts.includes(request.statusbarText)) &&
     (match === undefined || seen.statusbarTexts.some((t) => match.test(t))) &&
-    (notification === undefined || seen.notificationTexts.some((t) => notification.test(t)));
+    (notification === undefined || seen.notificationTexts.some((t) => notification.test(t))) &&
+    (request.viewRowCount === undefined || seen.viewRows?.length === request.viewRowCount);
   let seen = await onScreen();
   while (!wanted(seen) && Date.now() < deadline) {
     await sleep(200);

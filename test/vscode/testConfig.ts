@@ -33,6 +33,10 @@ export interface TestConfig {
   readonly controlUrl?: string;
   /** The server's logs folder: the extension's own log channel is a file below it; absent under @vscode/test-electron. */
   readonly logsDir?: string;
+  /** How many terminals the churn suite opens and closes (default: its own count for `npm test`); `npm run soak` asks for the full count. */
+  readonly churnTerminals?: number;
+  /** Which run the churn suite's results are reported under (default `npm test`). */
+  readonly soakSource?: 'npm test' | 'npm run soak';
 }
 
 /** What the runner's `POST /capture` takes. */
@@ -53,6 +57,10 @@ export interface CaptureRequest {
   readonly notificationMatch?: string;
   /** How long to wait for the above (default 10 s, at most 60 s). */
   readonly timeoutMs?: number;
+  /** Read the rows of the view with this title (e.g. `SSH Sessions`; the suite makes it visible first). */
+  readonly viewTitle?: string;
+  /** With {@link viewTitle}: wait (bounded) until the view shows this many rows. */
+  readonly viewRowCount?: number;
 }
 
 /** What the runner's `POST /capture` answers: what a person would see. */
@@ -64,6 +72,8 @@ export interface CaptureResult {
   readonly notificationTexts: readonly string[];
   /** The text of the hover shown, when one was asked for. */
   readonly hoverText?: string;
+  /** The rows of the view named by {@link CaptureRequest.viewTitle}, when it is on screen. */
+  readonly viewRows?: readonly string[];
 }
 
 /** The suites' summary, written next to {@link TestConfig.resultsFile} as `<resultsFile>.json`. */

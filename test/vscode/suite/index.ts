@@ -9,6 +9,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import type Mocha from 'mocha';
 import type { SuiteSummary, TestConfig } from '../testConfig';
 import { activationSuite } from './activation.test';
+import { churnSuite } from './churn.test';
 import { configDoctorSuite } from './configDoctor.test';
 import { effectiveSuite } from './effective.test';
 import { heartbeatSuite } from './heartbeat.test';
@@ -50,6 +51,7 @@ export async function run(): Promise<void> {
   // Constructs its own trackers (trusted and untrusted) and opens its own terminal.
   sessionsSuite();
   heartbeatSuite();
+  churnSuite();
   // Changes and restores sshLifeline.reattach.mode; its tmux sessions live on the private remote server.
   reattachSuite();
   foregroundSuite();
