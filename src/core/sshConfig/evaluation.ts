@@ -320,6 +320,29 @@ export class Evaluation {
     return (this.sources[this.entrySrc[entry] as number] as IndexedConfig).isGlobal(this.entryBlock[entry] as number) && this.entryOuter[entry] === -1;
   }
 
+  /**
+   * Whether an entry applies to every connection through a `Match all` block
+   * (its own block, or one it is included from; the others being global).
+   * sshd applies such blocks per connection over the global values.
+   */
+  isMatchAll(entry: number): boolean {
+    let all = false;
+    for (let e = entry; e !== -1; e = this.entryOuter[e] as number) {
+      const model = this.sources[this.entrySrc[e] as number] as IndexedConfig;
+      const b = this.entryBlock[e] as number;
+      if (model.isMatch(b)) {
+        const criteria = model.criteria(b);
+        if (criteria.length !== 1 || criteria[0]?.name !== 'all' || criteria[0].negated) {
+          return false;
+        }
+        all = true;
+      } else if (!model.isGlobal(b)) {
+        return false;
+      }
+    }
+    return all;
+  }
+
   /** The first directive of `entry` whose keyword has catalogue id `id` (exact, not by alias) and no error; -1 if none. */
   firstWithKeyword(entry: number, id: number): number {
     const src = this.entrySrc[entry] as number;

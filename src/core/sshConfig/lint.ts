@@ -380,7 +380,9 @@ function keywords(ctx: Context): void {
   const tooNew: Memo = new Uint8Array(table.infos.length);
   const notInMatch: Memo = new Uint8Array(table.infos.length);
   for (let b = 0; b < model.blockCount; b++) {
-    const inMatch = model.isMatch(b);
+    // sshd checks "not allowed within a Match block" only for a block that does not apply while it reads the
+    // file; `Match all` always applies, so its lines are taken as global ones (checked with sshd -t 9.2).
+    const inMatch = model.isMatch(b) && !isMatchAll(model, b);
     const to = model.blockTo[b] as number;
     for (let d = model.blockFrom[b] as number; d < to; d++) {
       if (model.hasError(d)) {
@@ -1089,6 +1091,11 @@ function hostNeverMatches(ctx: Context): void {
   }
 }
 
+function isMatchAll(model: IndexedConfig, b: number): boolean {
+  const criteria = model.criteria(b);
+  return criteria.length === 1 && criteria[0]?.name === 'all' && !criteria[0].negated;
+}
+
 /** A block that applies to every host: the top of the file, `Match all`, or a Host block with `*` and no negation. */
 function isUniversal(model: IndexedConfig, b: number): boolean {
   if (model.isGlobal(b)) {
@@ -1303,13 +1310,17 @@ function serverSemantics(ctx: Context): void {
   const { model } = ctx;
   const scan = model.scan;
   const evaluated = ctx.evaluated;
-  // Unconditional sections in evaluation order: this file's top and what it includes there.
+  // What a connection no conditional Match block picks gets: sshd applies the `Match all` blocks over the
+  // global values (servconf.c parse_server_match_config, first value wins among them), else the first value
+  // of the unconditional sections (this file's top and what it includes there). Checked with sshd -T -C.
   const get = (id: number): number => {
-    for (const e of evaluated.order) {
-      if (evaluated.isUnconditional(e)) {
-        const ref = evaluated.firstWithKeyword(e, id);
-        if (ref !== -1) {
-          return ref;
+    for (const pass of [(e: number): boolean => evaluated.isMatchAll(e), (e: number): boolean => evaluated.isUnconditional(e)]) {
+      for (const e of evaluated.order) {
+        if (pass(e)) {
+          const ref = evaluated.firstWithKeyword(e, id);
+          if (ref !== -1) {
+            return ref;
+          }
         }
       }
     }
