@@ -7,7 +7,7 @@ import { keywordTable, lowerIn, type KeywordTable } from './keywordTable';
 import { matchPattern, sampleHost } from './model';
 import type { Range } from './tokenizer';
 import { ALGORITHMS_KNOWN_THROUGH } from './keywordData/algorithms';
-import { a2port, algorithmProblem, atoiErr, convtime, isValidAddressList, isValidForward, isValidMaxStartups, isValidPort } from './valueChecks';
+import { a2port, algorithmProblem, atoiErr, convtime, isValidAddressList, isValidForward, isValidMaxStartups, isValidPort, permitOpenProblem } from './valueChecks';
 import { editDistance, formatDuration } from './values';
 
 export interface LintOptions {
@@ -660,7 +660,7 @@ function value(ctx: Context, d: number, info: KeywordInfo): void {
   }
 }
 
-/** An invalid-value error on the directive's first argument: `why`, and that OpenSSH refuses the file. */
+/** An invalid-value error on argument `first` of the directive: `why`, and that OpenSSH refuses the file. */
 function refused(ctx: Context, d: number, first: number, why: string): ValueFinding {
   return { code: 'invalid-value', range: ctx.model.scan.argRange(ctx.model.dirLine[d] as number, first), message: `${why}: ${sideName(ctx)} refuses the whole file.` };
 }
@@ -706,6 +706,10 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
       return algorithmsProblem(ctx, d, info, name, first);
     case 'forward':
       return forwardProblem(ctx, d, info, name, first, count);
+    case 'env':
+    case 'pattern-list':
+    case 'word-list':
+      return listProblem(ctx, d, info, name, first, count);
     case 'command':
       // servconf.c: the raw rest of the line (quotes and a comment included) must be an absolute path or "none", inside Match too.
       if (model.side === 'server' && (name === 'authorizedkeyscommand' || name === 'authorizedprincipalscommand')) {
@@ -726,6 +730,33 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
     default:
       return undefined;
   }
+}
+
+/**
+ * SetEnv wants NAME=VALUE words ("Invalid SetEnv"/"Invalid environment"),
+ * SendEnv and AcceptEnv names without "=" ("Invalid environment name");
+ * PermitOpen, PermitListen and PermitRemoteOpen see permitOpenProblem.
+ */
+function listProblem(ctx: Context, d: number, info: KeywordInfo, name: string, first: number, count: number): ValueFinding | undefined {
+  const { model } = ctx;
+  const scan = model.scan;
+  const args: string[] = [];
+  for (let a = first; a < first + count; a++) {
+    args.push(scan.argValue(a));
+  }
+  if (name === 'setenv') {
+    const bad = args.findIndex((v) => v.indexOf('=') <= 0);
+    return bad === -1 ? undefined : refused(ctx, d, first + bad, `SetEnv takes NAME=VALUE words, not "${args[bad] ?? ''}"`);
+  }
+  if (name === 'sendenv' || name === 'acceptenv') {
+    const bad = args.findIndex((v) => v.includes('='));
+    return bad === -1 ? undefined : refused(ctx, d, first + bad, `${info.name} takes variable names (patterns), not "${args[bad] ?? ''}"`);
+  }
+  if (name === 'permitopen' || name === 'permitlisten' || name === 'permitremoteopen') {
+    const problem = permitOpenProblem(args, name);
+    return problem === undefined ? undefined : { code: 'invalid-value', range: model.argsRange(d), message: `${info.name}: ${problem}; ${sideName(ctx)} refuses the whole file.` };
+  }
+  return undefined;
 }
 
 /** A time that is not a plain number: convtime, and the words each keyword takes besides. */

@@ -252,6 +252,44 @@ export function isValidAddressList(list: string): boolean {
   return true;
 }
 
+/**
+ * readconf.c oPermitRemoteOpen, servconf.c sPermitOpen/sPermitListen (9.2):
+ * `any` or `none` alone (ssh compares them case-insensitively, sshd does
+ * not), else `host:port` entries (split at the first `:`, `[…]` around an
+ * IPv6 address; the port above 0, `*`, or a service name, which is not
+ * looked up here); PermitListen also takes a bare port. The problem, or
+ * undefined. Checked with ssh -G and sshd -t 9.2.
+ */
+export function permitOpenProblem(args: readonly string[], keyword: 'permitopen' | 'permitlisten' | 'permitremoteopen'): string | undefined {
+  const word = (a: string | undefined): string => (keyword === 'permitremoteopen' ? (a ?? '').toLowerCase() : (a ?? ''));
+  if (word(args[0]) === 'any' || word(args[0]) === 'none') {
+    return args.length > 1 ? `"${args[0] ?? ''}" must appear alone` : undefined;
+  }
+  for (const arg of args) {
+    if (arg === '') {
+      break;
+    }
+    const spec = keyword === 'permitlisten' && !arg.includes(':') ? `*:${arg}` : arg;
+    let port: string | undefined;
+    if (spec.startsWith('[')) {
+      const close = spec.indexOf(']');
+      const after = close === -1 ? 'x' : spec.slice(close + 1);
+      if (after !== '' && !after.startsWith(':')) {
+        return `"${arg}" has no host`;
+      }
+      port = after === '' ? undefined : after.slice(1);
+    } else {
+      const colon = spec.indexOf(':');
+      port = colon === -1 ? undefined : spec.slice(colon + 1);
+    }
+    const n = port === undefined || port === '*' ? port : a2port(port);
+    if (n === undefined || (typeof n === 'number' && n <= 0)) {
+      return `"${arg}" has no valid port (host:port, the port a number from 1 to 65535 or *)`;
+    }
+  }
+  return undefined;
+}
+
 interface FwdField {
   readonly arg: string;
   readonly isPath: boolean;
