@@ -357,7 +357,7 @@ export class Evaluation {
   }
 
   /** The first directive of `entry` setting the keyword `key` (canonical id, aliases included) without error; -1 if none. */
-  private firstSetter(entry: number, key: number): number {
+  firstSetter(entry: number, key: number): number {
     const src = this.entrySrc[entry] as number;
     const model = this.sources[src] as IndexedConfig;
     const to = this.entryTo[entry] as number;

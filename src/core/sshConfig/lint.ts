@@ -1348,7 +1348,8 @@ function serverSemantics(ctx: Context): void {
     for (const pass of [(e: number): boolean => evaluated.isMatchAll(e), (e: number): boolean => evaluated.isUnconditional(e)]) {
       for (const e of evaluated.order) {
         if (pass(e)) {
-          const ref = evaluated.firstWithKeyword(e, id);
+          // By canonical keyword: sshd's KeepAlive is TCPKeepAlive.
+          const ref = evaluated.firstSetter(e, id);
           if (ref !== -1) {
             return ref;
           }
