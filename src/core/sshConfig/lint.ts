@@ -7,7 +7,7 @@ import { keywordTable, lowerIn, type KeywordTable } from './keywordTable';
 import { matchPattern, sampleHost } from './model';
 import type { Range } from './tokenizer';
 import { ALGORITHMS_KNOWN_THROUGH } from './keywordData/algorithms';
-import { a2port, algorithmProblem, atoiErr, convtime, isValidAddressList, isValidForward, isValidMaxStartups, isValidPort, permitOpenProblem } from './valueChecks';
+import { a2port, algorithmProblem, atoiErr, convtime, isValidAddressList, isValidForward, isValidDomain, isValidMaxStartups, isValidPort, permitOpenProblem, rekeyLimitProblem } from './valueChecks';
 import { editDistance, formatDuration } from './values';
 
 export interface LintOptions {
@@ -720,6 +720,10 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
       }
       return undefined;
     case 'special':
+      if (name === 'rekeylimit') {
+        const problem = rekeyLimitProblem(count > 1 ? [scan.argValue(first), scan.argValue(first + 1)] : [scan.argValue(first)]);
+        return problem === undefined ? undefined : { code: 'invalid-value', range: model.argsRange(d), message: `RekeyLimit: ${problem}; ${sideName(ctx)} refuses the whole file.` };
+      }
       if (model.side === 'server' && name === 'maxstartups' && !isValidMaxStartups(scan.argValue(first))) {
         return refused(ctx, d, first, `"${scan.argValue(first)}" is not a MaxStartups value (start:rate:full with start ≤ full and rate 1–100, or one number; all above 0)`);
       }
@@ -751,6 +755,10 @@ function listProblem(ctx: Context, d: number, info: KeywordInfo, name: string, f
   if (name === 'sendenv' || name === 'acceptenv') {
     const bad = args.findIndex((v) => v.includes('='));
     return bad === -1 ? undefined : refused(ctx, d, first + bad, `${info.name} takes variable names (patterns), not "${args[bad] ?? ''}"`);
+  }
+  if (name === 'canonicaldomains') {
+    const bad = args.findIndex((v) => !isValidDomain(v));
+    return bad === -1 ? undefined : refused(ctx, d, first + bad, `"${args[bad] ?? ''}" is not a domain name`);
   }
   if (name === 'permitopen' || name === 'permitlisten' || name === 'permitremoteopen') {
     const problem = permitOpenProblem(args, name);

@@ -290,6 +290,96 @@ export function permitOpenProblem(args: readonly string[], keyword: 'permitopen'
   return undefined;
 }
 
+/**
+ * OpenBSD fmt_scaled.c `scan_scaled`: blanks, a sign, digits with an optional
+ * fraction, an optional unit B K M G T P E (powers of 1024, either case) not
+ * followed by a letter or digit; the fraction counts only with a unit.
+ * Undefined where it fails (EINVAL, ERANGE).
+ */
+export function scanScaled(text: string): bigint | undefined {
+  let p = 0;
+  while (p < text.length && isCSpace(text.charCodeAt(p))) {
+    p++;
+  }
+  let sign = 0n;
+  while (text[p] === '-' || text[p] === '+') {
+    if (sign !== 0n) {
+      return undefined;
+    }
+    sign = text[p] === '-' ? -1n : 1n;
+    p++;
+  }
+  let whole = 0n;
+  let digits = 0;
+  let fraction = '';
+  let dot = false;
+  for (; p < text.length && (isDigit(text.charCodeAt(p)) || text[p] === '.'); p++) {
+    if (text[p] === '.') {
+      if (dot) {
+        return undefined;
+      }
+      dot = true;
+    } else if (dot) {
+      fraction += text[p] as string;
+    } else {
+      // MAX_DIGITS: 19 digits of a long long.
+      if (++digits >= 19) {
+        return undefined;
+      }
+      whole = whole * 10n + BigInt(text.charCodeAt(p) - 48);
+    }
+  }
+  if (sign !== 0n) {
+    whole *= sign;
+  }
+  if (p === text.length) {
+    return whole;
+  }
+  const unit = 'BKMGTPE'.indexOf((text[p] as string).toUpperCase());
+  const next = text.charCodeAt(p + 1);
+  if (unit === -1 || isDigit(next) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122)) {
+    return undefined;
+  }
+  const factor = 1024n ** BigInt(unit);
+  const max = 2n ** 63n - 1n;
+  if (whole * factor > max || whole * factor < -max - 1n) {
+    return undefined;
+  }
+  // The fraction only adds less than one unit; it cannot change a verdict here except by its own scaling, which is bounded.
+  const part = fraction === '' ? 0n : (BigInt(fraction.slice(0, 17)) * factor) / 10n ** BigInt(Math.min(fraction.length, 17));
+  return sign === -1n ? whole * factor - part : whole * factor + part;
+}
+
+/**
+ * readconf.c oRekeyLimit / servconf.c sRekeyLimit: `default` or a size
+ * (scan_scaled, 0 or at least 16 bytes), then optionally `none` or a time
+ * (convtime). The problem, or undefined. Checked with ssh -G and sshd -t 9.2.
+ */
+export function rekeyLimitProblem(args: readonly string[]): string | undefined {
+  const [size, interval] = args;
+  if (size !== 'default') {
+    const n = scanScaled(size ?? '');
+    if (n === undefined) {
+      return `"${size ?? ''}" is not a size (a number with an optional K, M, G, T, P or E) or "default"`;
+    }
+    if (n !== 0n && n < 16n) {
+      return `a limit of "${size ?? ''}" is below 16 bytes`;
+    }
+  }
+  if (interval !== undefined && interval !== 'none' && convtime(interval) === undefined) {
+    return `"${interval}" is not a time (such as 1h) or "none"`;
+  }
+  return undefined;
+}
+
+/**
+ * misc.c `valid_domain`, for CanonicalDomains: not empty, starting with a
+ * letter or digit, letters, digits, `-`, `_` and `.` only, no `..`.
+ */
+export function isValidDomain(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && !name.includes('..');
+}
+
 interface FwdField {
   readonly arg: string;
   readonly isPath: boolean;
