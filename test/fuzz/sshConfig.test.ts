@@ -81,7 +81,7 @@ const lineArb: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** A config file: lines, line endings (one kind or mixed), sometimes a BOM, with or without a final newline. */
-export const configTextArb: fc.Arbitrary<string> = fc
+const configTextArb: fc.Arbitrary<string> = fc
   .tuple(
     fc.oneof({ weight: 4, arbitrary: fc.array(lineArb, { maxLength: 12 }) }, { weight: 1, arbitrary: fc.array(lineArb, { maxLength: 40 }) }),
     fc.constantFrom('\n', '\n', '\r\n', 'mixed'),
