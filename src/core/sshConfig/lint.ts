@@ -7,7 +7,7 @@ import { keywordTable, lowerIn, type KeywordTable } from './keywordTable';
 import { matchPattern, sampleHost } from './model';
 import type { Range } from './tokenizer';
 import { ALGORITHMS_KNOWN_THROUGH } from './keywordData/algorithms';
-import { a2port, algorithmProblem, atoiErr, convtime, isValidAddressList, isValidForward, isValidDomain, isValidMaxStartups, isValidPort, permitOpenProblem, rekeyLimitProblem } from './valueChecks';
+import { a2port, algorithmProblem, atoiErr, convtime, isValidAddressList, isValidForward, isValidDomain, isValidMaxStartups, isValidPort, permitOpenProblem, rekeyLimitProblem, specialValueProblem } from './valueChecks';
 import { editDistance, formatDuration } from './values';
 
 export interface LintOptions {
@@ -520,7 +520,8 @@ const singleArgumentTypes = new Set(['yes-no', 'integer', 'time', 'host', 'port'
 const argumentLimits: Record<Side, Readonly<Record<string, number>>> = {
   client: {
     bindaddress: 1,
-    addkeystoagent: 1,
+    // "confirm TIME": specialValueProblem.
+    addkeystoagent: 2,
     kbdinteractivedevices: 1,
     preferredauthentications: 1,
     revokedhostkeys: 1,
@@ -581,6 +582,9 @@ function plainNumber(s: ValueSpan): number {
   }
   return n;
 }
+
+/** Keywords whose value valueChecks.ts `specialValueProblem` knows. */
+const SPECIAL_VALUES = new Set(['addkeystoagent', 'escapechar', 'streamlocalbindmask', 'tunneldevice', 'ipqos', 'persourcemaxstartups', 'persourcenetblocksize', 'pubkeyauthoptions', 'channeltimeout']);
 
 /** readconf.c `parse_time` also takes `none` (compared with strcmp). */
 const PARSE_TIME_WORDS: readonly string[] = ['none'];
@@ -720,6 +724,14 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
       }
       return undefined;
     case 'special':
+      if (SPECIAL_VALUES.has(name)) {
+        const args: string[] = [];
+        for (let a = first; a < first + count; a++) {
+          args.push(scan.argValue(a));
+        }
+        const problem = specialValueProblem(name, args);
+        return problem === undefined ? undefined : { code: 'invalid-value', range: model.argsRange(d), message: `${info.name}: ${problem}; ${sideName(ctx)} refuses the whole file.` };
+      }
       if (name === 'rekeylimit') {
         const problem = rekeyLimitProblem(count > 1 ? [scan.argValue(first), scan.argValue(first + 1)] : [scan.argValue(first)]);
         return problem === undefined ? undefined : { code: 'invalid-value', range: model.argsRange(d), message: `RekeyLimit: ${problem}; ${sideName(ctx)} refuses the whole file.` };

@@ -380,6 +380,99 @@ export function isValidDomain(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && !name.includes('..');
 }
 
+/** misc.c `parse_ipqos`: a DSCP or legacy ToS name (any case), or a number 0–255 in C notation (strtol base 0). */
+function isIpqos(word: string): boolean {
+  if (/^(af[1-4][1-3]|cs[0-7]|ef|le|lowdelay|throughput|reliability|none)$/i.test(word)) {
+    return true;
+  }
+  const m = /^[ \t\n\v\f\r]*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(word);
+  if (m === null) {
+    return false;
+  }
+  const body = word.trim().replace(/^\+/, '');
+  const n = body.startsWith('-') ? -1 : /^0[xX]/.test(body) ? parseInt(body.slice(2), 16) : /^0/.test(body) ? parseInt(body, 8) : Number(body);
+  return n >= 0 && n <= 255;
+}
+
+/** C `sscanf("%d")` at `at`: blanks, a sign, digits; the value and where it stopped, or undefined without digits. */
+function scanfInt(text: string, at: number): { value: number; end: number } | undefined {
+  const { value, end } = strtol(text, at);
+  return end === at ? undefined : { value, end };
+}
+
+/**
+ * The values of keywords with a syntax of their own, as readconf.c and
+ * servconf.c (and misc.c) of OpenSSH 9.2 parse them; `args` are the
+ * directive's arguments (their count is checked elsewhere). The problem, or
+ * undefined (also for keywords not handled here). Each checked value by value
+ * with ssh -G and sshd -t.
+ */
+export function specialValueProblem(keyword: string, args: readonly string[]): string | undefined {
+  const [a, b] = args;
+  const arg = a ?? '';
+  switch (keyword) {
+    case 'addkeystoagent': {
+      // yes/no/ask/confirm (any case), "confirm TIME", or a TIME alone (a lifetime, meaning yes).
+      const word = ['yes', 'no', 'ask', 'confirm', 'true', 'false'].includes(arg.toLowerCase());
+      if (args.length > 2 || (b !== undefined && arg.toLowerCase() !== 'confirm')) {
+        return b === undefined ? undefined : `"${arg} ${b}": only "confirm" takes a time after it`;
+      }
+      if (b !== undefined) {
+        return convtime(b) === undefined ? `"${b}" is not a time` : undefined;
+      }
+      return word || convtime(arg) !== undefined ? undefined : `"${arg}" is not yes, no, ask, confirm or a time`;
+    }
+    case 'escapechar':
+      // One byte (strlen 1: a non-ASCII character is several), ^ and a character from @ to DEL, or "none" (strcmp).
+      return (arg.length === 1 && arg.charCodeAt(0) < 128) || arg === 'none' || (arg.length === 2 && arg[0] === '^' && arg.charCodeAt(1) >= 64 && arg.charCodeAt(1) < 128) ? undefined : `"${arg}" is not one character, ^X or none`;
+    case 'streamlocalbindmask': {
+      // strtol base 8: at least one octal digit after blanks and a sign, then anything; 0 to 0777.
+      const m = /^[ \t\n\v\f\r]*([+-]?)([0-7]+)/.exec(arg);
+      const n = m === null ? -1 : (m[1] === '-' ? -1 : 1) * parseInt(m[2] as string, 8);
+      return m !== null && n >= 0 && n <= 0o777 ? undefined : `"${arg}" is not an octal mask from 0 to 0777`;
+    }
+    case 'tunneldevice': {
+      // misc.c a2tun: "any" (any case) or 0–2147483645, then optionally ":" and the remote one likewise.
+      const one = (t: string): boolean => t.toLowerCase() === 'any' || typeof strtonum(t, 0, 0x7ffffffd) === 'number';
+      const colon = arg.indexOf(':');
+      const ok = colon === -1 ? one(arg) : one(arg.slice(0, colon)) && one(arg.slice(colon + 1));
+      return ok ? undefined : `"${arg}" is not a tunnel device (any, a number, or local:remote)`;
+    }
+    case 'ipqos': {
+      const bad = args.find((w) => !isIpqos(w));
+      return bad === undefined ? undefined : `"${bad}" is not an IPQoS value (af11…af43, cs0…cs7, ef, le, lowdelay, throughput, reliability, none, or 0–255)`;
+    }
+    case 'persourcemaxstartups':
+      return arg === 'none' || typeof atoiErr(arg) === 'number' ? undefined : `"${arg}" is not a number or none`;
+    case 'persourcenetblocksize': {
+      // sscanf "%d:%d", anything after the numbers ignored; IPv4 length 0–32, IPv6 0–128.
+      const v4 = scanfInt(arg, 0);
+      if (v4 === undefined || v4.value < 0 || v4.value > 32) {
+        return `"${arg}" is not an IPv4 prefix length 0–32, optionally :IPv6 length 0–128`;
+      }
+      const v6 = arg[v4.end] === ':' ? scanfInt(arg, v4.end + 1) : undefined;
+      return v6 !== undefined && (v6.value < 0 || v6.value > 128) ? `"${arg}": the IPv6 prefix length is not 0–128` : undefined;
+    }
+    case 'pubkeyauthoptions': {
+      const bad = args.find((w) => !['none', 'touch-required', 'verify-required'].includes(w.toLowerCase()));
+      return bad === undefined ? undefined : `"${bad}" is not none, touch-required or verify-required`;
+    }
+    case 'channeltimeout': {
+      // "none" (any case) alone in first place, else type=time words (time by convtime).
+      if (arg.toLowerCase() === 'none') {
+        return args.length > 1 ? '"none" must appear alone' : undefined;
+      }
+      const bad = args.find((w) => {
+        const eq = w.indexOf('=');
+        return w.toLowerCase() !== 'none' && (eq <= 0 || convtime(w.slice(eq + 1)) === undefined);
+      });
+      return bad === undefined ? undefined : `"${bad}" is not TYPE=TIME (such as session=30m)`;
+    }
+    default:
+      return undefined;
+  }
+}
+
 interface FwdField {
   readonly arg: string;
   readonly isPath: boolean;
