@@ -93,7 +93,10 @@ async function main(): Promise<number> {
   const suitePath = await bundleSuites();
   const remoteTmuxTmpDir = await mkdtemp(path.join(tmpdir(), 'lifeline-remote-tmux-'));
   // Every remote `tmux` of the suites (typed, or run by a reattach) uses a private server, never the machine's own.
-  const sshd = await startSshd({ sshdOptions: { SetEnv: `TMUX_TMPDIR=${remoteTmuxTmpDir}` } });
+  // Remote shells get a HOME without rc files: the machine's ~/.bashrc may take seconds (pyenv init took 10 s),
+  // and the suites wait for what they type into a remote shell.
+  const remoteHome = await mkdtemp(path.join(tmpdir(), 'lifeline-remote-home-'));
+  const sshd = await startSshd({ sshdOptions: { SetEnv: `TMUX_TMPDIR=${remoteTmuxTmpDir} HOME=${remoteHome}` } });
   const outcomes: PassOutcome[] = [];
   try {
     const shared: Shared = { vscodeDir, suitePath, vsixPath, sshConfigPath: sshd.configPath, sshHost: sshd.host, remoteTmuxTmpDir };
@@ -101,6 +104,7 @@ async function main(): Promise<number> {
   } finally {
     await sshd.stop();
     await stopRemoteTmux(remoteTmuxTmpDir);
+    await rm(remoteHome, { recursive: true, force: true });
   }
 
   say('');
