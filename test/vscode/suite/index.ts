@@ -13,6 +13,7 @@ import { churnSuite } from './churn.test';
 import { configDoctorSuite } from './configDoctor.test';
 import { effectiveSuite } from './effective.test';
 import { heartbeatSuite } from './heartbeat.test';
+import { hugeInputSuite } from './hugeInput.test';
 import { reattachSuite } from './reattach.test';
 import { foregroundSuite } from './foreground.test';
 import { sessionsSuite } from './sessions.test';
@@ -63,6 +64,8 @@ export async function run(): Promise<void> {
   restrictedSuite();
   mocha.grep(restrictedSuiteTitle);
   if (config.pass !== 'restricted') mocha.invert();
+  // Writes and removes its own files under huge/.
+  hugeInputSuite();
   // Last: it changes workspace settings and file modes (and restores the settings).
   configDoctorSuite();
 
