@@ -344,7 +344,12 @@ class Evaluator {
         }
         return result;
       };
-      const active = (block: Block): boolean => (block.outer === undefined || active(block.outer)) && headerResult(block);
+      // Every header is evaluated, also under a block that does not apply: ssh still parses it there
+      // (SSHCONF_NEVERMATCH), and a "Match final" in it asks for the final pass (checked with ssh -G 9.2).
+      const active = (block: Block): boolean => {
+        const own = headerResult(block);
+        return own && (block.outer === undefined || active(block.outer));
+      };
       for (const block of blocks) {
         const on = active(block);
         for (const d of block.directives) {
