@@ -354,8 +354,10 @@ function matchSyntax(ctx: Context, b: number): void {
       }
     }
   }
+  // sshd: "all" alone. ssh 9.2 counts the criteria before "all" only after that check, so one may
+  // precede it ("Match host a all", "Match final all") but nothing may follow (checked with ssh -G).
   const all = criteria.findIndex((c) => c.name === 'all');
-  if (all !== -1 && criteria.filter((c) => !['canonical', 'final'].includes(c.name)).length > 1) {
+  if (all !== -1 && (side === 'server' ? criteria.length > 1 : all > 1 || all < criteria.length - 1)) {
     const c = criteria[all];
     ctx.report('syntax', c === undefined ? model.headerRange(header) : model.scan.argRange(header, c.token), `"Match all" cannot be combined with other criteria: ${sideName(ctx)} refuses the whole file.`);
   }
