@@ -678,7 +678,9 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
     case 'yes-no':
     case 'enum': {
       const s = valueSpan(model, first);
-      return info.values === undefined || lowerIn(s.text, s.from, s.to, info.values)
+      // servconf.c compares PermitTunnel's words with strcmp (checked with sshd -t 9.2); every other list ignores case.
+      const exact = model.side === 'server' && name === 'permittunnel';
+      return info.values === undefined || (exact ? info.values.includes(scan.argValue(first)) : lowerIn(s.text, s.from, s.to, info.values))
         ? undefined
         : refused(ctx, d, first, `"${scan.argValue(first)}" is not a valid ${info.name} value (expected ${info.values.join(', ')})`);
     }
