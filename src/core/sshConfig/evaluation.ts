@@ -208,6 +208,8 @@ export class Evaluation {
   /** Files: the linted one first, then included ones. */
   private readonly sources: IndexedConfig[] = [];
   private readonly bases: number[] = [];
+  /** Per file: the reference of the Include directive that brought it in (-1 for the linted file). */
+  private readonly includedBy: number[] = [];
   private nextBase = 0;
   // Entries: sections in evaluation order, plus the whole blocks that sections from an Include inside them depend on.
   private readonly entrySrc: number[] = [];
@@ -249,6 +251,7 @@ export class Evaluation {
 
   private source(model: IndexedConfig): number {
     this.sources.push(model);
+    this.includedBy.push(-1);
     this.bases.push(this.nextBase);
     this.nextBase += model.dirCount;
     return this.sources.length - 1;
@@ -288,7 +291,9 @@ export class Evaluation {
             }
             const included = load(file);
             if (included !== undefined) {
-              this.expandInto(this.source(included), ctx, load, enclosing, [...chain, file], depth + 1);
+              const inner = this.source(included);
+              this.includedBy[inner] = (this.bases[src] as number) + d;
+              this.expandInto(inner, ctx, load, enclosing, [...chain, file], depth + 1);
             }
           }
         }
@@ -314,6 +319,29 @@ export class Evaluation {
       s--;
     }
     return s;
+  }
+
+  /**
+   * The linted file's Include directive (its index there) through which an
+   * entry of an included file was read, following nested includes out to the
+   * linted file; -1 for the linted file's own entries.
+   */
+  localInclude(entry: number): number {
+    let ref = this.includedBy[this.entrySrc[entry] as number] as number;
+    while (ref !== -1 && this.sourceOf(ref) !== 0) {
+      ref = this.includedBy[this.sourceOf(ref)] as number;
+    }
+    return ref;
+  }
+
+  /** The directive references of an entry, in order. */
+  refs(entry: number): number[] {
+    const base = this.bases[this.entrySrc[entry] as number] as number;
+    const out: number[] = [];
+    for (let d = this.entryFrom[entry] as number; d < (this.entryTo[entry] as number); d++) {
+      out.push(base + d);
+    }
+    return out;
   }
 
   isUnconditional(entry: number): boolean {

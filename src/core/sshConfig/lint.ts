@@ -1439,6 +1439,50 @@ function serverSemantics(ctx: Context): void {
     ctx.report('tcpkeepalive-off-no-alive', model.directiveRange(tcp), 'TCPKeepAlive no without ClientAliveInterval: nothing ever checks an idle connection, so a dead client is never noticed.');
   }
   keysCommands(ctx, get);
+  includedInMatch(ctx);
+}
+
+/**
+ * sshd reads a file included inside a Match block (other than `Match all`)
+ * as part of that block, never applying while it reads the file
+ * (SSHCONF_NEVERMATCH), so the keywords in it must be allowed inside Match
+ * too ("Directive 'Port' is not allowed within a Match block"; checked with
+ * sshd -t 9.2). Reported once per Include line, naming the first such keyword.
+ */
+function includedInMatch(ctx: Context): void {
+  const { model } = ctx;
+  if (ctx.includes === undefined) {
+    return;
+  }
+  const evaluated = ctx.evaluated;
+  const done = new Set<number>();
+  for (const e of evaluated.order) {
+    const include = evaluated.localInclude(e);
+    if (include === -1 || done.has(include)) {
+      continue;
+    }
+    let b = 0;
+    while (b + 1 < model.blockCount && (model.blockFrom[b + 1] as number) <= include) {
+      b++;
+    }
+    if (!model.isMatch(b) || isMatchAll(model, b)) {
+      continue;
+    }
+    for (const ref of evaluated.refs(e)) {
+      const source = evaluated.model(ref);
+      const d = evaluated.directive(ref);
+      const info = source.info(d);
+      if (info !== undefined && !source.hasError(d) && source.dirKw[d] !== source.table.includeId && !isAllowedInMatchIn(info, ctx.version)) {
+        done.add(include);
+        ctx.report(
+          'not-allowed-in-match',
+          model.directiveRange(include),
+          `${info.name} (in the included file, line ${(source.dirLine[d] as number) + 1}) is not allowed inside a Match block, and this Include is inside "${model.headerText(model.blockHeader[b] as number)}": sshd refuses to start.`,
+        );
+        break;
+      }
+    }
+  }
 }
 
 /** The raw rest of a directive's line after the keyword and separator, as servconf.c's `str` (quotes and a comment included). */
