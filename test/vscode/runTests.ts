@@ -43,7 +43,7 @@ import { writeRestrictedWorkspace } from './suite/trustFixtures';
 import type { CaptureRequest, CaptureResult, TestConfig, TestPass } from './testConfig';
 
 const resultsDir = path.join(repoRoot, 'test-results', 'vscode');
-const passTimeoutMs = Number(process.env['LIFELINE_VSCODE_PASS_TIMEOUT_MS'] ?? 300_000);
+const passTimeoutMs = Number(process.env['LIFELINE_VSCODE_PASS_TIMEOUT_MS'] ?? 600_000);
 /** `npm run soak` (scripts/soak.ts) runs the churn suite at its full count and reports it as the soak's. */
 const churnConfig: Pick<TestConfig, 'churnTerminals' | 'soakSource'> = {
   ...(process.env['LIFELINE_CHURN_TERMINALS'] === undefined ? {} : { churnTerminals: Number(process.env['LIFELINE_CHURN_TERMINALS']) }),
