@@ -753,7 +753,7 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
 }
 
 /**
- * SetEnv wants NAME=VALUE words ("Invalid SetEnv"/"Invalid environment"),
+ * SetEnv wants words with a "=" ("Invalid SetEnv"/"Invalid environment"),
  * SendEnv and AcceptEnv names without "=" ("Invalid environment name");
  * PermitOpen, PermitListen and PermitRemoteOpen see permitOpenProblem.
  */
@@ -765,7 +765,7 @@ function listProblem(ctx: Context, d: number, info: KeywordInfo, name: string, f
     args.push(scan.argValue(a));
   }
   if (name === 'setenv') {
-    const bad = args.findIndex((v) => v.indexOf('=') <= 0);
+    const bad = args.findIndex((v) => !v.includes('='));
     return bad === -1 ? undefined : refused(ctx, d, first + bad, `SetEnv takes NAME=VALUE words, not "${args[bad] ?? ''}"`);
   }
   if (name === 'sendenv' || name === 'acceptenv') {
