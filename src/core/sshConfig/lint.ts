@@ -717,6 +717,7 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
     case 'env':
     case 'pattern-list':
     case 'word-list':
+    case 'path-list':
       return listProblem(ctx, d, info, name, first, count);
     case 'command':
       // servconf.c: the raw rest of the line (quotes and a comment included) must be an absolute path or "none", inside Match too.
@@ -752,6 +753,12 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
   }
 }
 
+/** Lists where "none" (any case) must stand alone ("\"none\" argument must appear alone"; checked with ssh -G and sshd -t 9.2). */
+const NONE_ALONE: Record<Side, ReadonlySet<string>> = {
+  client: new Set(['userknownhostsfile', 'globalknownhostsfile', 'logverbose', 'canonicaldomains']),
+  server: new Set(['logverbose']),
+};
+
 /**
  * SetEnv wants words with a "=" ("Invalid SetEnv"/"Invalid environment"),
  * SendEnv and AcceptEnv names without "=" ("Invalid environment name");
@@ -771,6 +778,12 @@ function listProblem(ctx: Context, d: number, info: KeywordInfo, name: string, f
   if (name === 'sendenv' || name === 'acceptenv') {
     const bad = args.findIndex((v) => v.includes('='));
     return bad === -1 ? undefined : refused(ctx, d, first + bad, `${info.name} takes variable names (patterns), not "${args[bad] ?? ''}"`);
+  }
+  if (count > 1 && NONE_ALONE[model.side].has(name)) {
+    const none = args.findIndex((v) => v.toLowerCase() === 'none');
+    if (none !== -1) {
+      return refused(ctx, d, first + none, `"none" must be ${info.name}'s only value`);
+    }
   }
   if (name === 'canonicaldomains') {
     const bad = args.findIndex((v) => !isValidDomain(v));
