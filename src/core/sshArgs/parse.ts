@@ -188,7 +188,8 @@ export function parseUserHostPort(text: string): UserHostPort | undefined {
     }
   }
   const split = splitHostPort(rest);
-  if (split === undefined || split.host === '') {
+  // misc.c hpdelim2 also stops a host at "/", which parse_user_host_port refuses (ssh -G 9.2: "Invalid ProxyJump \"a/22\""); inside [...] it is part of the host.
+  if (split === undefined || split.host === '' || (!rest.startsWith('[') && split.host.includes('/'))) {
     return undefined;
   }
   const port = split.portText === undefined ? undefined : portNumber(split.portText);

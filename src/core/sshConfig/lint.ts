@@ -7,7 +7,7 @@ import { keywordTable, lowerIn, type KeywordTable } from './keywordTable';
 import { matchPattern, sampleHost } from './model';
 import type { Range } from './tokenizer';
 import { ALGORITHMS_KNOWN_THROUGH } from './keywordData/algorithms';
-import { a2port, algorithmProblem, atoiErr, convtime, isValidAddressList, isValidForward, isValidDomain, isValidMaxStartups, isValidPort, permitOpenProblem, rekeyLimitProblem, specialValueProblem } from './valueChecks';
+import { a2port, algorithmProblem, atoiErr, convtime, isValidAddressList, isValidForward, isValidDomain, isValidMaxStartups, isValidPort, isValidProxyJump, permitOpenProblem, rekeyLimitProblem, specialValueProblem } from './valueChecks';
 import { editDistance, formatDuration } from './values';
 
 export interface LintOptions {
@@ -736,6 +736,13 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
         }
         const problem = specialValueProblem(name, args);
         return problem === undefined ? undefined : { code: 'invalid-value', range: model.argsRange(d), message: `${info.name}: ${problem}; ${sideName(ctx)} refuses the whole file.` };
+      }
+      if (name === 'proxyjump' && model.side === 'client' && !isValidProxyJump(restOfLineRaw(model, d))) {
+        return {
+          code: 'invalid-value',
+          range: model.argsRange(d),
+          message: `"${restOfLineRaw(model, d)}" is not a ProxyJump list ([user@]host[:port] or ssh:// URIs, comma-separated, read as written, quotes included) or "none": ssh refuses the whole file.`,
+        };
       }
       if (name === 'rekeylimit') {
         const problem = rekeyLimitProblem(count > 1 ? [scan.argValue(first), scan.argValue(first + 1)] : [scan.argValue(first)]);

@@ -6,6 +6,7 @@
  * Each check answers what OpenSSH does with a value; nothing here is stricter
  * than OpenSSH.
  */
+import { parseUserHostPort } from '../sshArgs/parse';
 import { compareOpenSshVersions } from './keywords';
 import { CIPHERS, KEX, KEY_SHORT_NAMES, KEY_SIGNATURES, MACS, SIGNATURES, type AlgorithmName } from './keywordData/algorithms';
 import { matchPattern } from './model';
@@ -471,6 +472,20 @@ export function specialValueProblem(keyword: string, args: readonly string[]): s
     default:
       return undefined;
   }
+}
+
+/**
+ * readconf.c `parse_jump` on ProxyJump's raw rest of the line (quotes and
+ * all): "none" (any case), else comma-separated hops, a comment and trailing
+ * blanks removed, each `[user@]host[:port]` or an `ssh://` URI.
+ */
+export function isValidProxyJump(raw: string): boolean {
+  if (raw.toLowerCase() === 'none') {
+    return true;
+  }
+  const hash = raw.indexOf('#');
+  const cleaned = (hash === -1 ? raw : raw.slice(0, hash)).replace(/[ \t\r\n\f\v]+$/, '');
+  return cleaned.split(',').every((hop) => parseUserHostPort(hop) !== undefined);
 }
 
 interface FwdField {
