@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,7 +30,7 @@ import { capture, readTestConfig, shellQuote, workspaceRoot } from './harness';
 /** Terminals per run of `npm test` when the runner names no count (`npm run soak` asks for 100). */
 const defaultTerminals = 20;
 /** Terminals opened and closed first, unmeasured: the first ones load and compile the code paths. */
-const warmup = 5;
+const warmup = 4;
 /**
  * Heap growth allowed in the extension host, after GC. It holds the
  * workbench's side of every terminal API and the code the JIT compiles as
@@ -75,15 +75,28 @@ function fixtureSshProcesses(configPath: string): number[] {
   });
 }
 
+/** The per-connection processes of the fixture's sshd (found by its config file, next to the client config). */
+function sshdSessions(sshConfigPath: string): number[] {
+  const sshdConfig = path.join(path.dirname(sshConfigPath), 'sshd_config');
+  const listener = allPids().find((pid) => {
+    const argv = argvOf(pid);
+    return argv[0]?.endsWith('sshd') === true && argv.includes(sshdConfig);
+  });
+  return listener === undefined ? [] : descendantsOf(listener);
+}
+
 /**
- * The id the extension's tracker gives the ssh session `pid` under `shellPid`,
- * as a heap needle: bytes only, so the test itself never holds the id as a
- * string (which would keep it in the heap it looks for it in).
+ * The id the extension's tracker gives the ssh session `pid` under `shellPid`
+ * (`PID@STARTTIME`), as a heap needle: bytes only, so the test itself never
+ * holds the id as a string (which would keep it in the heap it looks for it
+ * in). The tracker builds the id by concatenation, so its first part `PID@`
+ * is the other form it may be held in.
  */
-async function sessionNeedle(shellPid: number, pid: number): Promise<Buffer> {
+async function sessionNeedle(shellPid: number, pid: number): Promise<Buffer[]> {
   const session = sessionsUnder(await readProcessTable(), shellPid).find((s) => s.pid === pid);
   if (session === undefined) throw new Error(`ssh ${pid} is not a session under shell ${shellPid}`);
-  return heapNeedle(session.id);
+  const at = session.id.indexOf('@');
+  return at < 0 ? heapNeedle(session.id) : heapNeedle(session.id, session.id.slice(0, at + 1));
 }
 
 /**
@@ -109,15 +122,15 @@ export function churnSuite(): void {
       const open = new Set<vscode.Terminal>();
 
       /** Heap needles of the sessions' ids (see sessionNeedle), warm-up and measured. */
-      const warmupNeedles: Buffer[] = [];
-      const churnNeedles: Buffer[] = [];
+      const warmupNeedles: Buffer[][] = [];
+      const churnNeedles: Buffer[][] = [];
 
       /**
        * One terminal named `name`: open it, ssh to the fixture host, wait until
        * the extension probes the host, run `check`, close it, and wait until its
        * ssh and the probe connection are gone.
        */
-      const cycle = async (name: string, needles: Buffer[], check?: (needle: Buffer) => Promise<void>): Promise<void> => {
+      const cycle = async (name: string, needles: Buffer[][], check?: (needle: Buffer[]) => Promise<void>): Promise<void> => {
         const terminal = vscode.window.createTerminal({ name, cwd: workspaceRoot() });
         open.add(terminal);
         terminals.track(terminal);
@@ -127,7 +140,12 @@ export function churnSuite(): void {
         // Typed at the prompt, as a person would, so shell integration reports the command too (its
         // executions are state the tracker keeps); process scanning alone finds the ssh if it never comes.
         await settles(() => terminal.shellIntegration !== undefined, 30_000);
+        // The second line waits in the terminal until the remote shell reads it: closing the terminal
+        // only after that never cuts a remote shell short in its rc files (a killed `pyenv init` leaves
+        // its lock behind, and every later login waits a minute for it).
+        const marker = path.join(config.scratchDir, `${name.replace(/\W+/g, '-')}.marker`);
         terminal.sendText(`ssh -F ${shellQuote(config.sshConfigPath)} ${host}`);
+        terminal.sendText(`touch ${shellQuote(marker)}`);
         let ssh = 0;
         await until(`ssh under the shell of ${name}`, () => {
           ssh = descendantsOf(shellPid).find((pid) => argvOf(pid)[0] === 'ssh') ?? 0;
@@ -135,6 +153,8 @@ export function churnSuite(): void {
         });
         // The extension's heartbeat connects to the host once its tracker has the session and resolved its target.
         await until(`the extension's probe connection to ${host} (${name})`, () => socketsTo(port).some((e) => e.state === 'ESTABLISHED'));
+        await until(`the line typed into the ssh session of ${name} to run`, () => existsSync(marker), 30_000);
+        rmSync(marker);
         const needle = await sessionNeedle(shellPid, ssh);
         needles.push(needle);
         await check?.(needle);
@@ -183,6 +203,7 @@ export function churnSuite(): void {
         }
         const viewBefore = await sessionsView('before', 0);
         const sshBefore = new Set(fixtureSshProcesses(config.sshConfigPath));
+        const sshdBefore = new Set(sshdSessions(config.sshConfigPath));
         const childrenBefore = new Set(descendantsOf(process.pid));
         // A first reading runs the measuring code once, so its compiled code is in both readings.
         await reading();
@@ -207,6 +228,9 @@ export function churnSuite(): void {
         const heldAfter = await heldInHeap([...warmupNeedles, ...churnNeedles]);
         const leftoverSsh = fixtureSshProcesses(config.sshConfigPath).filter((pid) => !sshBefore.has(pid));
         const leftoverShells = shells.filter((pid) => alive(pid));
+        // sshd ends a session's processes once its client is gone; give it the time a loaded machine needs.
+        await settles(() => sshdSessions(config.sshConfigPath).every((pid) => sshdBefore.has(pid)), 10_000);
+        const leftoverSshd = sshdSessions(config.sshConfigPath).filter((pid) => !sshdBefore.has(pid));
         const leftoverChildren = descendantsOf(process.pid).filter((pid) => !childrenBefore.has(pid));
         const heldName = 'ended sessions whose id the extension host still holds';
         const metrics: SoakMetric[] = [
@@ -222,7 +246,7 @@ export function churnSuite(): void {
           durationMs,
           source: config.soakSource ?? 'npm test',
           metrics,
-          leftovers: { processes: leftoverSsh.length + leftoverShells.length + leftoverChildren.length, sockets: socketsTo(port).length },
+          leftovers: { processes: leftoverSsh.length + leftoverShells.length + leftoverChildren.length + leftoverSshd.length, sockets: socketsTo(port).length },
         };
         writeSoakRecord(config.repoRoot, record);
 
@@ -247,6 +271,7 @@ export function churnSuite(): void {
         }
         if (leftoverSsh.length > 0) problems.push(`ssh processes left behind: ${leftoverSsh.join(', ')}`);
         if (leftoverShells.length > 0) problems.push(`terminal shells left behind: ${leftoverShells.join(', ')}`);
+        if (leftoverSshd.length > 0) problems.push(`sshd session processes left behind: ${leftoverSshd.map((pid) => argvOf(pid).join(' ')).join('; ')}`);
         if (leftoverChildren.length > 0) problems.push(`extension host children left behind: ${leftoverChildren.map((pid) => argvOf(pid).join(' ')).join('; ')}`);
         if (record.leftovers.sockets !== 0) problems.push(`${record.leftovers.sockets} sockets of the extension host to the sshd port left open`);
         assert.deepEqual(problems, [], JSON.stringify(record, null, 2));
