@@ -182,8 +182,14 @@ const crlfKept = (before: string, after: string): boolean => !crlfOnly(before) |
 
 const errorCount = (findings: readonly Finding[]): number => findings.filter((f) => f.severity === 'error').length;
 
-/** Lines that are nothing but a comment. */
-const commentLines = (text: string): string[] => documentLines(text.replace(/^\uFEFF/, '')).filter((l) => /^[ \t]*#/.test(l));
+/**
+ * Lines that are nothing but a comment, without trailing blanks (OpenSSH drops them; and a lone CR that ends the
+ * file becomes part of a CRLF when a fix appends after it).
+ */
+const commentLines = (text: string): string[] =>
+  documentLines(text.replace(/^\uFEFF/, ''))
+    .filter((l) => /^[ \t]*#/.test(l))
+    .map((l) => l.replace(/[ \t\r\n\f]+$/, ''));
 
 // ---------------------------------------------------------------- properties
 
