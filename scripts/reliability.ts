@@ -14,6 +14,7 @@ import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { faultMatrix, type FaultRow } from '../test/fixtures/faultMatrix';
 import type { FaultTestRecord } from '../test/fixtures/faultRecorder';
+import type { FuzzResult as FuzzRecord } from '../test/fuzz/fuzz';
 
 const root = path.join(__dirname, '..');
 const results = path.join(root, 'test-results');
@@ -21,16 +22,6 @@ const faultsDir = path.join(results, 'faults');
 const fuzzDir = path.join(results, 'fuzz');
 const soakDir = path.join(results, 'soak');
 const docPath = path.join(root, 'docs', 'reliability.md');
-
-/** The fuzz tier's per-property record (test/fuzz). */
-export interface FuzzRecord {
-  readonly parser: string;
-  readonly property: string;
-  readonly runs: number;
-  readonly seed: number;
-  readonly durationMs: number;
-  readonly passed: boolean;
-}
 
 /** A churn soak's record (test/integration/churn.test.ts, the vscode churn suite, scripts/soak.ts). */
 export interface SoakRecord {
