@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { chmod, chown, copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtCli, runCliUntil, type CliRun } from '../fixtures/cliWatch';
 import { startSshd, type SshdFixture } from '../fixtures/sshd';
 
 /**
@@ -13,40 +13,16 @@ import { startSshd, type SshdFixture } from '../fixtures/sshd';
  * a readable copy of the same file comes up, so the test could fail.
  */
 
-const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
 const NOBODY = 65534;
 const NOGROUP = 65534;
 
-interface WatchRun {
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `ssh-lifeline watch` as nobody until `done(stdout)` or 15 s, then stops it. */
-function watchAsNobody(dir: string, configPath: string, done: (stdout: string) => boolean): Promise<WatchRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(dir, 'cli.js'), 'watch', '-F', configPath, 'testhost'], {
-      uid: NOBODY,
-      gid: NOGROUP,
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, LANG: 'C' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGTERM'), 15_000);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (done(stdout)) child.kill('SIGTERM');
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr });
-    });
+function watchAsNobody(dir: string, configPath: string, done: (stdout: string) => boolean): Promise<CliRun> {
+  return runCliUntil(join(dir, 'cli.js'), ['watch', '-F', configPath, 'testhost'], done, {
+    uid: NOBODY,
+    gid: NOGROUP,
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, LANG: 'C' },
   });
 }
 
@@ -61,7 +37,7 @@ describe('known_hosts the user cannot read (built CLI, run as nobody, real sshd)
     dir = await mkdtemp(join(tmpdir(), 'lifeline-khunreadable-'));
     await chmod(dir, 0o755);
     // The CLI is one self-contained file; nobody may not be able to reach the repository.
-    await copyFile(cli, join(dir, 'cli.js'));
+    await copyFile(builtCli, join(dir, 'cli.js'));
     await chmod(join(dir, 'cli.js'), 0o755);
     await copyFile(sshd.identityPath, join(dir, 'id'));
     await chown(join(dir, 'id'), NOBODY, NOGROUP);

@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFile, chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { builtCli, runCliUntil } from '../fixtures/cliWatch';
 import { startSshAgent, type SshAgentFixture } from '../fixtures/sshAgent';
 import { startSshd, type SshdFixture } from '../fixtures/sshd';
 
 const execFileAsync = promisify(execFile);
-const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
 
 /**
  * Fault-matrix row 25 with real parts: the built CLI's heartbeat, which logs
@@ -60,29 +60,13 @@ describe('secrets never reach the output (built CLI, real sshd and ssh-agent)', 
         '',
       ].join('\n'),
     );
-    const out = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, 'watch', '--interval', '1', '-F', configPath, 'testhost'], {
-        env: { ...process.env, SSH_AUTH_SOCK: (agent as SshAgentFixture).socketPath, SSHPASS: password, SSH_ASKPASS_PASSWORD: password },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      let beats = 0;
-      const timer = setTimeout(() => child.kill('SIGTERM'), 20_000);
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-        beats = (stdout.match(/ up /g) ?? []).length;
-        if (beats >= 3) child.kill('SIGTERM');
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-      });
-      child.on('error', reject);
-      child.on('close', () => {
-        clearTimeout(timer);
-        resolve({ stdout, stderr });
-      });
-    });
+    const out = await runCliUntil(
+      builtCli,
+      ['watch', '--interval', '1', '-F', configPath, 'testhost'],
+      (stdout) => (stdout.match(/ up /g) ?? []).length >= 3,
+      { env: { ...process.env, SSH_AUTH_SOCK: (agent as SshAgentFixture).socketPath, SSHPASS: password, SSH_ASKPASS_PASSWORD: password } },
+      20_000,
+    );
     const printed = `${out.stdout}\n${out.stderr}`;
     // It did authenticate through the agent, after passing over the encrypted key, and said so.
     assert.match(out.stdout, /→ up/, printed);
