@@ -353,7 +353,9 @@ class Evaluator {
       for (const block of blocks) {
         const on = active(block);
         for (const d of block.directives) {
-          if (d.line.error !== undefined) {
+          // Only a comment after a command keyword: ssh takes the comment as the command (checked with ssh -G 9.2).
+          const commentCommand = d.line.error?.code === 'comment-only' && COMMANDS.has(canonicalKey(d.key));
+          if (d.line.error !== undefined && !commentCommand) {
             this.warnings.push(`${source.path}: line ${d.line.line + 1}: ${d.line.error.message}`);
             continue;
           }
@@ -386,7 +388,11 @@ class Evaluator {
       this.warnings.push(`${where}: ${what}`);
     };
     if (arg === undefined) {
-      return; // the tokenizer has already reported "no argument after keyword"
+      // The tokenizer has already reported "no argument after keyword"; only a comment is a command's value.
+      if (COMMANDS.has(key)) {
+        this.command(key, line, active);
+      }
+      return;
     }
     if (key === 'ignoreunknown') {
       // Like any string option: first value in an active block; it applies to the lines after it.
@@ -494,13 +500,19 @@ class Evaluator {
         break;
     }
     if (COMMANDS.has(key)) {
-      // OpenSSH 9.2 (checked): ProxyCommand is ignored once a real ProxyJump is set, not after `ProxyJump none`.
-      const blocked = key === 'proxycommand' && st.jump !== undefined && st.jump !== 'none';
-      if (active && !blocked && !st.single.has(key)) {
-        st.single.set(key, restOfLine(line));
-      }
+      this.command(key, line, active);
     }
     // Other known keywords do not touch the keys we evaluate.
+  }
+
+  /** ProxyCommand and RemoteCommand: the raw rest of the line. */
+  private command(key: string, line: Line, active: boolean): void {
+    const st = this.state;
+    // OpenSSH 9.2 (checked): ProxyCommand is ignored once a real ProxyJump is set, not after `ProxyJump none`.
+    const blocked = key === 'proxycommand' && st.jump !== undefined && st.jump !== 'none';
+    if (active && !blocked && !st.single.has(key)) {
+      st.single.set(key, restOfLine(line));
+    }
   }
 
   /** readconf.c `parse_jump`; false when the specification is invalid. */

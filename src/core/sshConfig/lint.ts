@@ -282,6 +282,9 @@ function lexical(ctx: Context): void {
   }
   for (const line of scan.errorLines) {
     const error = scan.error(line);
+    if (error?.code === 'comment-only' && takesNoArgument(ctx, line)) {
+      continue;
+    }
     if (error?.code === 'ignored-line') {
       ctx.report('syntax', error.range, `An unbalanced quote in the keyword: ${sideName(ctx)} skips this whole line without a word, so it does nothing.`, [], 'warning');
     } else if (error !== undefined) {
@@ -304,6 +307,35 @@ function lexical(ctx: Context): void {
       }
     }
   }
+}
+
+/**
+ * Keywords that accept a line with nothing but a comment after them: they
+ * loop over their arguments, or (the commands) take the raw rest of the line.
+ * Removed keywords are ignored whatever follows. Checked keyword by keyword
+ * with ssh -G and sshd -t 9.2; the others say "Missing argument".
+ */
+const NO_ARGUMENT_NEEDED: Record<Side, ReadonlySet<string>> = {
+  client: new Set([
+    'host', 'include', 'proxycommand', 'canonicaldomains', 'canonicalizepermittedcnames', 'userknownhostsfile', 'globalknownhostsfile',
+    'knownhostscommand', 'remotecommand', 'sendenv', 'setenv', 'localcommand', 'logverbose',
+  ]),
+  server: new Set([
+    'channeltimeout', 'versionaddendum', 'logverbose', 'pubkeyauthoptions', 'authorizedkeysfile', 'kerberosgetafstoken',
+    'allowusers', 'denyusers', 'allowgroups', 'denygroups', 'forcecommand', 'acceptenv', 'setenv',
+  ]),
+};
+
+function takesNoArgument(ctx: Context, line: number): boolean {
+  const { model } = ctx;
+  const name = model.scan.keyword(line);
+  if (name === undefined) {
+    return false;
+  }
+  const id = idOf(model.table, name.toLowerCase());
+  const info = id >= 0 ? model.table.infos[id] : undefined;
+  const removed = info?.removed;
+  return info !== undefined && (NO_ARGUMENT_NEEDED[model.side].has(info.name.toLowerCase()) || (removed !== undefined && (removed.since === undefined || compareOpenSshVersions(ctx.version, removed.since) >= 0)));
 }
 
 const knownCriteria: Record<Side, ReadonlySet<string>> = {

@@ -43,9 +43,12 @@ export interface Token {
 /**
  * `ignored-line`: an unbalanced quote in the keyword, which OpenSSH's strdelim
  * reads as no keyword at all, so the line is skipped without a word (checked
- * with ssh and sshd 9.2).
+ * with ssh and sshd 9.2). `comment-only`: nothing but a comment after the
+ * keyword; most keywords then miss their argument, but those that take a
+ * list (and the commands, which get the comment) accept the line, so whether
+ * it is an error depends on the keyword.
  */
-export type LexicalErrorCode = 'invalid-quotes' | 'missing-argument' | 'ignored-line';
+export type LexicalErrorCode = 'invalid-quotes' | 'missing-argument' | 'comment-only' | 'ignored-line';
 
 export interface LexicalError {
   readonly code: LexicalErrorCode;
@@ -456,7 +459,7 @@ export class ScannedConfig {
       case ErrorKind.KeywordQuote:
         return { code: 'ignored-line', message: 'unbalanced double quote in the keyword', range };
       default:
-        return { code: 'missing-argument', message: 'missing argument', range };
+        return { code: 'comment-only', message: 'missing argument', range };
     }
   }
 
