@@ -636,7 +636,8 @@ interface ValueFinding {
 /**
  * Keywords that take an empty argument (`""`): the rest-of-line commands (but
  * sshd wants AuthorizedKeysCommand and AuthorizedPrincipalsCommand absolute),
- * ProxyJump and sshd's VersionAddendum. Every other keyword refuses one,
+ * ProxyJump, sshd's VersionAddendum, and the forwards, whose own check knows
+ * where an empty one is refused. Every other keyword refuses one,
  * whatever its type ("Missing argument", "keyword … empty argument",
  * "Invalid environment name", …; each checked with ssh -G and sshd -t 9.2).
  * sshd's PermitOpen and PermitListen end their list at an empty argument, so
@@ -644,7 +645,8 @@ interface ValueFinding {
  */
 function takesEmptyArgument(info: KeywordInfo, name: string, side: Side): boolean {
   if (side === 'client') {
-    return info.type === 'command' || name === 'proxyjump';
+    // Forwards have their own check: an empty target makes RemoteForward a dynamic forward, as if it were absent.
+    return info.type === 'command' || info.type === 'forward' || name === 'proxyjump';
   }
   return name === 'versionaddendum' || (info.type === 'command' && name !== 'authorizedkeyscommand' && name !== 'authorizedprincipalscommand');
 }
