@@ -122,6 +122,7 @@ const CLIENT_REGRESSIONS: readonly Regression[] = [
   { name: 'an empty Match argument is refused', main: 'Match user ""\n  User x\n' },
   { name: 'an empty value is refused', main: 'Host a\n  User ""\n' },
   { name: 'ProxyJump and RemoteCommand take an empty value', main: 'Host a\n  ProxyJump ""\n  RemoteCommand ""\n' },
+  { name: 'an empty target makes RemoteForward dynamic', main: 'RemoteForward 8080 ""\n' },
   { name: 'a word too many for BindAddress', main: 'BindAddress 127.0.0.1 extra\n' },
   { name: 'AddKeysToAgent confirm TIME', main: 'AddKeysToAgent confirm 5m\n' },
   { name: 'AddKeysToAgent yes TIME is refused', main: 'AddKeysToAgent yes 5m\n' },
