@@ -46,7 +46,7 @@ import { expandIncludes, type IncludeFiles } from './includes';
 import { clientKeyword } from './keywords';
 import { buildModel, hostBlockMatches, matchPatternList, type Block, type Directive, type MatchCriterion } from './model';
 import { tokenize, type Line } from './tokenizer';
-import { a2port, atoiErr, convtime } from './valueChecks';
+import { a2port, atoiErr, convtime, jumpWord } from './valueChecks';
 
 /** The keys the evaluation produces, spelt and formatted as `ssh -G` prints them. */
 export const EVALUATED_KEYS = [
@@ -524,8 +524,9 @@ class Evaluator {
       }
       return true;
     }
+    // "none" is checked on the whole value, the hops are read from its first word (ssh 9.2: "none # c" is a host named none).
     const hashAt = spec.indexOf('#');
-    const cleaned = (hashAt === -1 ? spec : spec.slice(0, hashAt)).replace(/\s+$/, '');
+    const cleaned = jumpWord((hashAt === -1 ? spec : spec.slice(0, hashAt)).replace(/\s+$/, ''));
     const hops = cleaned.split(',');
     let last: { user: string | undefined; host: string; port: number } | undefined;
     for (let i = hops.length - 1; i >= 0; i--) {
@@ -536,8 +537,8 @@ class Evaluator {
       last ??= hop;
     }
     if (active && st.jump === undefined && !st.single.has('proxycommand') && last !== undefined) {
-      const comma = spec.lastIndexOf(',');
-      st.jump = { ...last, extra: comma > 0 ? spec.slice(0, comma) : undefined };
+      const comma = cleaned.lastIndexOf(',');
+      st.jump = { ...last, extra: comma > 0 ? cleaned.slice(0, comma) : undefined };
       st.single.set('proxycommand', 'none');
     }
     return true;

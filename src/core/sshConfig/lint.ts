@@ -771,12 +771,15 @@ function valueProblem(ctx: Context, d: number, info: KeywordInfo, name: string, 
         const problem = specialValueProblem(name, args);
         return problem === undefined ? undefined : { code: 'invalid-value', range: model.argsRange(d), message: `${info.name}: ${problem}; ${sideName(ctx)} refuses the whole file.` };
       }
-      if (name === 'proxyjump' && model.side === 'client' && !isValidProxyJump(restOfLineRaw(model, d))) {
-        return {
-          code: 'invalid-value',
-          range: model.argsRange(d),
-          message: `"${restOfLineRaw(model, d)}" is not a ProxyJump list ([user@]host[:port] or ssh:// URIs, comma-separated, read as written, quotes included) or "none": ssh refuses the whole file.`,
-        };
+      if (name === 'proxyjump' && model.side === 'client') {
+        const raw = model.text.slice(scan.kwEnd[model.dirLine[d] as number] as number, scan.lineEnd[model.dirLine[d] as number] as number);
+        if (!isValidProxyJump(raw)) {
+          return {
+            code: 'invalid-value',
+            range: model.argsRange(d),
+            message: `"${model.argsRaw(model.dirLine[d] as number)}" is not a ProxyJump list ([user@]host[:port] or ssh:// URIs, comma-separated, read as written up to the first blank, quotes included) or "none": ssh refuses the whole file.`,
+          };
+        }
       }
       if (name === 'rekeylimit') {
         const problem = rekeyLimitProblem(count > 1 ? [scan.argValue(first), scan.argValue(first + 1)] : [scan.argValue(first)]);

@@ -475,16 +475,26 @@ export function specialValueProblem(keyword: string, args: readonly string[]): s
 }
 
 /**
- * readconf.c `parse_jump` on ProxyJump's raw rest of the line (quotes and
- * all): "none" (any case), else comma-separated hops, a comment and trailing
+ * The words ssh 9.2 reads ProxyJump's hops from: the raw value up to the
+ * first blank ("ProxyJump a b:0" is the jump host a, "\"a b\"" is `"a`;
+ * checked with ssh -G).
+ */
+export function jumpWord(value: string): string {
+  return value.split(/[ \t]/, 1)[0] as string;
+}
+
+/**
+ * readconf.c `parse_jump` on ProxyJump's raw value after the keyword (blanks
+ * and "=" skipped, quotes and all): "none" (any case), else comma-separated hops, a comment and trailing
  * blanks removed, each `[user@]host[:port]` or an `ssh://` URI.
  */
 export function isValidProxyJump(raw: string): boolean {
-  if (raw.toLowerCase() === 'none') {
+  const value = raw.replace(/^[ \t\r\n=]+/, '').replace(/[ \t\r\n\f\v]+$/, '');
+  if (value.toLowerCase() === 'none') {
     return true;
   }
-  const hash = raw.indexOf('#');
-  const cleaned = (hash === -1 ? raw : raw.slice(0, hash)).replace(/[ \t\r\n\f\v]+$/, '');
+  const hash = value.indexOf('#');
+  const cleaned = jumpWord((hash === -1 ? value : value.slice(0, hash)).replace(/[ \t\r\n\f\v]+$/, ''));
   return cleaned.split(',').every((hop) => parseUserHostPort(hop) !== undefined);
 }
 
