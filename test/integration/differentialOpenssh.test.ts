@@ -141,6 +141,8 @@ const CLIENT_REGRESSIONS: readonly Regression[] = [
   { name: '"none" alone in UserKnownHostsFile', main: '"UserKnownHostsFile"= none "extra"\n' },
   { name: 'ProxyJump is read raw, quotes included', main: 'ProxyJump "u@a:2222,ssh://v@b:2200"\n' },
   { name: 'a "/" ends a ProxyJump host', main: 'Host a\n  ProxyJump a/22\n' },
+  { name: 'ProxyJump hops come from the first word', main: 'Host a\n  ProxyJump\tbastion extra#x\nHost web2\n  ProxyJump a b:0\n' },
+  { name: 'ProxyJump "none" must be the whole value', main: 'Host a\n  ProxyJump none # c\n  ProxyCommand nc %h %p\nHost web2\n  ProxyJump none\n  ProxyCommand nc %h %p\n' },
   { name: 'a "/" in a ProxyJump user is fine', main: 'ProxyJump u/x@bastion\n' },
   { name: 'a ProxyJump to the destination itself is refused for that destination only', main: 'Host bastion\n  ProxyJump bastion#x\n', hosts: ['bastion', 'web2'] },
   { name: 'RekeyLimit sizes and times', main: 'RekeyLimit 1G 5x\n' },
