@@ -41,6 +41,9 @@ const warmup = 4;
  */
 const heapSlackMb = 4;
 
+/** A pause before each reading, so both find the extension host equally idle. */
+const settleMs = 3000;
+
 /** How many of the registered objects have not been collected. */
 class Census {
   private made = 0;
@@ -205,6 +208,8 @@ export function churnSuite(): void {
         const sshBefore = new Set(fixtureSshProcesses(config.sshConfigPath));
         const sshdBefore = new Set(sshdSessions(config.sshConfigPath));
         const childrenBefore = new Set(descendantsOf(process.pid));
+        // The last warm-up's closing work (a scan, a view refresh) ends; the same pause comes before the reading after.
+        await new Promise((resolve) => setTimeout(resolve, settleMs));
         // A first reading runs the measuring code once, so its compiled code is in both readings.
         await reading();
         liveObjects(vscode.EventEmitter);
@@ -223,6 +228,7 @@ export function churnSuite(): void {
         const durationMs = Math.round(performance.now() - started);
 
         const viewAfter = await sessionsView('after', 0);
+        await new Promise((resolve) => setTimeout(resolve, settleMs));
         const after = await reading();
         const countsAfter = counts();
         const heldAfter = await heldInHeap([...warmupNeedles, ...churnNeedles]);
