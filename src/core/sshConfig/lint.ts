@@ -1422,11 +1422,16 @@ function serverSemantics(ctx: Context): void {
   const { model } = ctx;
   const scan = model.scan;
   const evaluated = ctx.evaluated;
-  // What a connection no conditional Match block picks gets: sshd applies the `Match all` blocks over the
-  // global values (servconf.c parse_server_match_config, first value wins among them), else the first value
-  // of the unconditional sections (this file's top and what it includes there). Checked with sshd -T -C.
+  // What a connection no conditional Match block picks gets. sshd reads the file once with `Match all`
+  // blocks applying (first value wins), then per connection applies the Match blocks again over that, but
+  // copies only the keywords allowed in Match (servconf.c copy_set_server_options). So a keyword allowed in
+  // Match: the first value in a `Match all` block, else in the unconditional sections (this file's top and
+  // what it includes there); any other keyword: the first value in either, in file order. Checked with sshd -T -C.
+  const unconditional = (e: number): boolean => evaluated.isUnconditional(e);
+  const matchAll = (e: number): boolean => evaluated.isMatchAll(e);
   const get = (id: number): number => {
-    for (const pass of [(e: number): boolean => evaluated.isMatchAll(e), (e: number): boolean => evaluated.isUnconditional(e)]) {
+    const passes = isAllowedInMatchIn(SERVER.infos[id] as KeywordInfo, ctx.version) ? [matchAll, unconditional] : [(e: number): boolean => unconditional(e) || matchAll(e)];
+    for (const pass of passes) {
       for (const e of evaluated.order) {
         if (pass(e)) {
           // By canonical keyword: sshd's KeepAlive is TCPKeepAlive.
