@@ -174,6 +174,8 @@ const SERVER_REGRESSIONS: readonly Regression[] = [
   { name: 'Match all gives every connection its ClientAliveInterval', main: 'Match all\n  ClientAliveInterval 30\n' },
   { name: 'Match all overrides the global ClientAliveInterval', main: 'ClientAliveInterval 30\nMatch all\n  ClientAliveInterval 0\n' },
   { name: 'KeepAlive is TCPKeepAlive', main: 'KeepAlive no\n' },
+  { name: 'Match all does not override a keyword Match does not allow', main: 'TC"PKeepAlive" No\r\n  Match all \r\nTCPKEEPALIVE "yes"\r\n' },
+  { name: 'a keyword Match does not allow, set first in Match all', main: 'Match all\n  TCPKeepAlive no\n' },
   { name: "PermitTunnel's words are case-sensitive", main: 'PermitTunnel YES\n' },
   {
     name: 'a file included in a Match block is part of it',
