@@ -175,6 +175,8 @@ export function problems(rows: readonly RowOutcome[], fuzz: readonly FuzzRecord[
 function main(argv: readonly string[]): number {
   if (argv.includes('--reset')) {
     for (const dir of [faultsDir, fuzzDir]) rmSync(dir, { recursive: true, force: true });
+    // The shortened soak of the last npm test goes too; the full soak's figures (npm run soak, *-soak.json) stay.
+    if (existsSync(soakDir)) for (const name of readdirSync(soakDir).filter((n) => n.endsWith('.json') && !n.endsWith('-soak.json'))) rmSync(path.join(soakDir, name));
     return 0;
   }
   const rows = outcomes(readJsonLines(faultsDir));
