@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { faultMatrix, type FaultRow } from '../test/fixtures/faultMatrix';
 import type { FaultTestRecord } from '../test/fixtures/faultRecorder';
 import type { FuzzResult as FuzzRecord } from '../test/fuzz/fuzz';
+import type { SoakRecord } from '../test/fixtures/soak';
 
 const root = path.join(__dirname, '..');
 const results = path.join(root, 'test-results');
@@ -22,17 +23,6 @@ const faultsDir = path.join(results, 'faults');
 const fuzzDir = path.join(results, 'fuzz');
 const soakDir = path.join(results, 'soak');
 const docPath = path.join(root, 'docs', 'reliability.md');
-
-/** A churn soak's record (test/integration/churn.test.ts, the vscode churn suite, scripts/soak.ts). */
-export interface SoakRecord {
-  readonly name: string;
-  readonly what: string;
-  readonly cycles: number;
-  readonly durationMs: number;
-  readonly source: string;
-  readonly metrics: readonly { readonly name: string; readonly before: number; readonly after: number; readonly unit: string }[];
-  readonly leftovers?: { readonly processes: number; readonly sockets: number };
-}
 
 /** CI runs at least this many cases per fuzzed property (the fuzz tier's default). */
 const minFuzzRuns = 10_000;
