@@ -1,32 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { appendFile, readdir, readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { blackhole } from './blackhole';
 import { capture, eventually, readTestConfig, shellQuote, workspaceRoot } from './harness';
-
-const execFileAsync = promisify(execFile);
-
-/** tmux on the "server": the fixture sshd gives every session this TMUX_TMPDIR. */
-async function remoteTmux(tmpDir: string, ...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync('tmux', args, { env: { ...process.env, TMUX_TMPDIR: tmpDir }, timeout: 10_000 });
-    return stdout;
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error("tmux not found: install the Debian package 'tmux' (apt-get install -y tmux)", { cause: err });
-    if (/no server running|can't find session|error connecting/.test(e.stderr ?? '')) return '';
-    throw err;
-  }
-}
+import { clientPids, remoteTmux, sessionNames } from './remoteTmux';
 
 async function clientsOf(tmpDir: string, session: string): Promise<number> {
-  return (await remoteTmux(tmpDir, 'list-clients', '-t', `=${session}`, '-F', '#{client_pid}')).split('\n').filter((l) => l !== '').length;
-}
-
-async function sessionNames(tmpDir: string): Promise<string[]> {
-  return (await remoteTmux(tmpDir, 'list-sessions', '-F', '#{session_name}')).split('\n').filter((l) => l !== '');
+  return (await clientPids(tmpDir, session)).length;
 }
 
 /** The ssh processes whose parent is `pid` (Linux /proc). */
