@@ -20,6 +20,7 @@ import {
   writeSoakRecord,
   type SoakMetric,
   type SoakRecord,
+  Census,
 } from '../../fixtures/soak';
 import { sessionsUnder } from '../../../src/core/session/sessions';
 import { readProcessTable } from '../../../src/node/processTable';
@@ -43,24 +44,6 @@ const heapSlackMb = 4;
 
 /** A pause before each reading, so both find the extension host equally idle. */
 const settleMs = 3000;
-
-/** How many of the registered objects have not been collected. */
-class Census {
-  private made = 0;
-  private collected = 0;
-  private readonly registry = new FinalizationRegistry<undefined>(() => {
-    this.collected++;
-  });
-
-  track(object: object): void {
-    this.made++;
-    this.registry.register(object, undefined);
-  }
-
-  get alive(): number {
-    return this.made - this.collected;
-  }
-}
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
