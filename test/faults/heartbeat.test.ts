@@ -187,7 +187,7 @@ describe('faults: the heartbeat (ssh-lifeline watch) on a real link', function (
     console.log(`      thawed → up after ${((up.at - t1) / 1000).toFixed(2)} s`);
   });
 
-  it('[F4] 10 % loss each way for 90 s: beats keep coming, never a false down, round trips and loss are shown', async function () {
+  it('[F4] 10 % loss each way for 90 s: beats keep coming, never a false down, round trips and the late-or-lost share are shown', async function () {
     this.timeout(150_000);
     const t = topo as Topology;
     const w = watch as Watch;
@@ -209,11 +209,14 @@ describe('faults: the heartbeat (ssh-lifeline watch) on a real link', function (
     );
     assert.ok(!states.includes('down'), `false down under loss: ${JSON.stringify(states)}`);
     assert.ok(beats.length >= 35, `only ${beats.length} beats`);
-    // Shown: every beat carries its round trip, and the late-or-lost share rises above 0 under loss.
+    // Shown: every beat carries its round trip and the late-or-lost share. A keepalive rides on TCP, so a lost
+    // segment comes back as a retransmission (200 ms or more here), not as a lost beat: over ~45 beats at 10 %
+    // loss each way some beat is all but sure to show one in its round trip (the tooltip's p95 and max).
     assert.ok(beats.every((b) => typeof b.rttMs === 'number' && b.rttMs >= 0), 'every beat shows its round trip');
+    assert.ok(beats.every((b) => typeof b.lossPercent === 'number'), 'every beat shows the late-or-lost share');
     const losses = beats.map((b) => b.lossPercent ?? 0);
-    console.log(`      late or lost shown: up to ${Math.max(...losses)} %`);
-    assert.ok(Math.max(...losses) > 0, `no loss shown under 10 % loss: ${JSON.stringify(losses)}`);
+    console.log(`      late or lost shown: up to ${Math.max(...losses)} %; the slowest round trip ${(rtts[rtts.length - 1] ?? 0).toFixed(0)} ms`);
+    assert.ok((rtts[rtts.length - 1] ?? 0) >= 150, `no retransmission visible in the round trips under 10 % loss: max ${rtts[rtts.length - 1] ?? 0} ms`);
   });
 
   it('[F3] a reset link, a link taken down and a black hole each go down with their own reason', async function () {
