@@ -3,6 +3,7 @@
  * like, where a workspace keeps them, and the messages shown when a workspace
  * that is not trusted would have something run on one of its own files.
  */
+import { parse, type ParseError } from 'jsonc-parser';
 import * as path from 'node:path';
 
 /** The keys under `sshLifeline.`; package.json lists them in `restrictedConfigurations`. */
@@ -72,60 +73,13 @@ export function settingInJson(tree: unknown, key: string): unknown {
 
 /**
  * Parses VS Code's settings JSON: JSON with `//` and `/* *\/` comments and
- * trailing commas. Undefined when it is not that.
+ * trailing commas (jsonc-parser, VS Code's own reader). Undefined when it is
+ * not that.
  */
 export function parseJsonc(text: string): unknown {
-  let out = '';
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i] as string;
-    if (c === '"') {
-      const start = i;
-      i++;
-      while (i < n && text[i] !== '"') {
-        i += text[i] === '\\' ? 2 : 1;
-      }
-      i++;
-      out += text.slice(start, i);
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < n && text[i] !== '\n') {
-        i++;
-      }
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? n : end + 2;
-      out += ' ';
-    } else if (c === ',') {
-      // A trailing comma: the next significant character closes the object or array.
-      let j = i + 1;
-      for (;;) {
-        while (j < n && /\s/.test(text[j] as string)) {
-          j++;
-        }
-        if (text[j] === '/' && text[j + 1] === '/') {
-          while (j < n && text[j] !== '\n') j++;
-        } else if (text[j] === '/' && text[j + 1] === '*') {
-          const end = text.indexOf('*/', j + 2);
-          j = end === -1 ? n : end + 2;
-        } else {
-          break;
-        }
-      }
-      if (text[j] !== '}' && text[j] !== ']') {
-        out += c;
-      }
-      i++;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  try {
-    return JSON.parse(out.replace(/^\uFEFF/, '')) as unknown;
-  } catch {
-    return undefined;
-  }
+  const errors: ParseError[] = [];
+  const tree = parse(text.replace(/^\uFEFF/, ''), errors, { allowTrailingComma: true, disallowComments: false }) as unknown;
+  return errors.length === 0 ? tree : undefined;
 }
 
 /**
