@@ -18,6 +18,9 @@ export const sharedOptions = {
   target: 'node20',
   format: 'cjs',
   external: ['vscode', 'cpu-features', '*.node'],
+  // jsonc-parser's `main` is a UMD build whose `require('./impl/format')` calls
+  // esbuild cannot follow; its ES module build bundles whole.
+  mainFields: ['module', 'main'],
   sourcemap: production ? false : 'linked',
   minify: production,
   legalComments: 'none',

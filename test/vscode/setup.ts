@@ -23,6 +23,8 @@ export async function bundleSuites(): Promise<string> {
     format: 'cjs',
     // `vscode` is the extension host's; mocha is required from node_modules at run time.
     external: ['vscode', 'mocha'],
+    // As in esbuild.mjs: jsonc-parser's UMD `main` has requires esbuild cannot follow.
+    mainFields: ['module', 'main'],
     sourcemap: true,
     logLevel: 'warning',
   });
