@@ -12,6 +12,19 @@ const production = process.argv.includes('--production');
  * the bundle free of machine-specific binaries; at run time the require fails
  * and ssh2 takes its JavaScript path.
  */
+/**
+ * ssh2 is built once, on its own, into `dist/ssh2.js`, and both bundles load it
+ * from there (`require('./ssh2.js')`). The only code that imports it, the
+ * probe, is itself imported on first use, so activating the extension or
+ * running `ssh-lifeline lint` never loads the 300 KB of SSH protocol code.
+ */
+const ssh2Apart = {
+  name: 'ssh2-apart',
+  setup(b) {
+    b.onResolve({ filter: /^ssh2$/ }, () => ({ path: './ssh2.js', external: true }));
+  },
+};
+
 export const sharedOptions = {
   bundle: true,
   platform: 'node',
@@ -33,11 +46,18 @@ export async function build() {
       ...sharedOptions,
       entryPoints: ['src/extension.ts'],
       outfile: 'dist/extension.js',
+      plugins: [ssh2Apart],
+    }),
+    esbuild.build({
+      ...sharedOptions,
+      entryPoints: ['node_modules/ssh2/lib/index.js'],
+      outfile: 'dist/ssh2.js',
     }),
     esbuild.build({
       ...sharedOptions,
       entryPoints: ['src/cli/main.ts'],
       outfile: 'dist/cli.js',
+      plugins: [ssh2Apart],
       banner: { js: '#!/usr/bin/env node' },
     }).then(() => chmod('dist/cli.js', 0o755)),
   ]);

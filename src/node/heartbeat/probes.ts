@@ -4,7 +4,6 @@ import { probeTargetFromEffective, type ProbeTarget } from '../../core/probe/tar
 import type { HeartbeatSettings } from '../../core/health/health';
 import type { EffectiveOptions } from '../../core/sshConfig/effective';
 import { probeBanner } from '../probe/bannerProbe';
-import { connectSshProbe } from '../probe/sshProbe';
 import type { HostRegistration } from './heartbeat';
 
 export interface RegistrationOptions {
@@ -67,7 +66,8 @@ export function registrationFor(options: EffectiveOptions, alias: string, o: Reg
     label: alias,
     settings: o.settings,
     bannerSpacingMs: Math.max(o.bannerSpacingMs ?? BANNER_MIN_SPACING_MS, BANNER_MIN_SPACING_MS),
-    connect: (signal) => connectSshProbe(target, { signal, log: (line) => log(`[probe] ${alias}: ${line}`), ...(o.sshPath === undefined ? {} : { sshPath: o.sshPath }) }),
+    // Loaded at the first probe: ssh2 is most of the bundle, and an editor with no SSH session never needs it.
+    connect: async (signal) => (await import('../probe/sshProbe.js')).connectSshProbe(target, { signal, log: (line) => log(`[probe] ${alias}: ${line}`), ...(o.sshPath === undefined ? {} : { sshPath: o.sshPath }) }),
     // Through a jump host or a ProxyCommand the banner would not be the target's: no fallback there.
     ...(o.bannerFallback !== false && direct
       ? {
