@@ -195,7 +195,11 @@ describe('config lint rules', () => {
             continue;
           }
           const after = applyEdits(text, fix.edits);
-          assert.equal(after.includes('\r\n'), text.includes('\r\n') || false, 'line endings changed');
+          // A CRLF file gets no bare LF and any other file no CRLF (a file without a line break gets LF;
+          // a fix that removes the only line break leaves neither).
+          const bareLf = (t: string): boolean => t.replace(/\r\n/g, '').includes('\n');
+          if (!text.includes('\r\n')) assert.ok(!after.includes('\r\n'), `CRLF added:\n${JSON.stringify(after)}`);
+          if (text.includes('\r\n') && !bareLf(text)) assert.ok(!bareLf(after), `bare LF added:\n${JSON.stringify(after)}`);
           const again = lint(after, { side }).filter((g) => g.code === f.code && g.message === f.message && g.range.start.line === f.range.start.line);
           assert.ok(again.length === 0 || f.code === 'duplicate-keyword' || f.code === 'syntax', `fix for ${f.code} did not remove it:\n${text}\n---\n${after}`);
         }
