@@ -32,3 +32,23 @@ export interface Scenario {
   readonly description: string;
   run(options: BenchOptions): Promise<ScenarioResult>;
 }
+
+/**
+ * One tool's times in a side-by-side scenario (detection, recovery): what the
+ * chart in docs/performance.md draws. `samples` holds the runs that ended
+ * within the cap; `overCap` counts the runs that did not.
+ */
+export interface ToolTimes {
+  /** Stable key: `lifeline`, `ssh`, `serveralive`, `autossh`, `mosh`. */
+  readonly tool: string;
+  /** What the report and chart call it, e.g. "ssh -o ServerAliveInterval=15 -o ServerAliveCountMax=3". */
+  readonly label: string;
+  /** Seconds, one per run that ended within the cap, in run order. */
+  readonly samples: readonly number[];
+  /** Runs that reached the cap without the event. */
+  readonly overCap: number;
+  /** The cap in seconds (a run stops waiting after this long). */
+  readonly capSeconds: number;
+  /** A note for the table, e.g. "never detaches: time until input echoes". */
+  readonly note?: string;
+}
