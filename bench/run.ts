@@ -5,22 +5,27 @@
  *
  *   npx tsx bench/run.ts [--quick] [--label NAME] [SCENARIO...]
  *
- * Prints a Markdown report on stdout (progress on stderr) and writes each
- * scenario's figures with the machine they were measured on to
- * bench/results/<date>-<scenario>[-quick][-NAME].json. Exit status: 0 done, 1 a
+ * Prints a Markdown report on stdout (progress on stderr) and writes the
+ * figures of every scenario run, with the machine they were measured on, to
+ * bench/results/<date>[-quick][-NAME].json (rewritten after each scenario, so
+ * a run cut short keeps what it measured). A full (not --quick) run then
+ * regenerates docs/performance.md, its chart and the README's performance
+ * section from the latest results (bench/report.ts). Exit status: 0 done, 1 a
  * scenario's sanity checks failed (its figures are not trustworthy), 2 usage.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { machineInfo, type MachineInfo } from './lib/machine';
-import type { Scenario } from './lib/scenario';
+import type { BenchRun, Scenario } from './lib/scenario';
+import { writePerformanceReport } from './report';
 import { scenarios } from './scenarios';
 
 const usage = `Usage: npx tsx bench/run.ts [--quick] [--label NAME] [SCENARIO...]
 
 Runs the benchmark scenarios (all when none is named) and prints a Markdown
-report; results go to bench/results/<date>-<scenario>[-NAME].json.
+report; results go to bench/results/<date>[-quick][-NAME].json. A full run
+then regenerates docs/performance.md and the README's performance section.
 
 Options:
   --quick      Fewer sizes and runs: a smoke test that each scenario works
@@ -70,9 +75,9 @@ function parseArgs(argv: readonly string[]): Args | { readonly exit: number; rea
   return { quick, label, selected: names.length === 0 ? scenarios : scenarios.filter((s) => names.includes(s.name)) };
 }
 
-/** bench/results/2026-11-21-lint.json, then -2, -3 … so no earlier result is overwritten. */
+/** bench/results/2026-11-21[-NAME].json, then -2, -3 … so no earlier result is overwritten. */
 function resultPath(dir: string, date: Date, name: string): string {
-  const base = `${date.toISOString().slice(0, 10)}-${name}`;
+  const base = `${date.toISOString().slice(0, 10)}${name === '' ? '' : `-${name}`}`;
   for (let n = 1; ; n += 1) {
     const path = join(dir, `${base}${n === 1 ? '' : `-${n}`}.json`);
     if (!existsSync(path)) {
@@ -102,43 +107,52 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(`# SSH Lifeline benchmarks${args.quick ? ' (--quick)' : ''}\n`);
   console.log(`${describeMachine(machine)}\n`);
   let failed = false;
+  const runStartedAt = new Date();
+  const path = resultPath(resultsDir, runStartedAt, [...(args.quick ? ['quick'] : []), ...(args.label === undefined ? [] : [args.label])].join('-'));
+  const run: BenchRun = {
+    startedAt: runStartedAt.toISOString(),
+    quick: args.quick,
+    ...(args.label === undefined ? {} : { label: args.label }),
+    machine,
+    scenarios: {},
+  };
   for (const scenario of args.selected) {
     const startedAt = new Date();
     const tmpDir = mkdtempSync(join(tmpdir(), `lifeline-bench-${scenario.name}-`));
     log(`${scenario.name}: ${scenario.description}`);
     const start = performance.now();
+    const loadBefore = loadavg()[0] ?? Number.NaN;
     try {
       const result = await scenario.run({ quick: args.quick, root, tmpDir, log });
       const wallSeconds = (performance.now() - start) / 1000;
-      const path = resultPath(resultsDir, startedAt, `${scenario.name}${args.quick ? '-quick' : ''}${args.label === undefined ? '' : `-${args.label}`}`);
-      const record = {
-        scenario: scenario.name,
+      run.scenarios[scenario.name] = {
         description: scenario.description,
-        quick: args.quick,
-        ...(args.label === undefined ? {} : { label: args.label }),
         startedAt: startedAt.toISOString(),
         wallSeconds,
-        machine,
-        /** Other work on the machine skews the figures: compare with machine.loadAverage1m. */
-        loadAverage1mAtEnd: loadavg()[0],
+        loadAverage1mAtStart: loadBefore,
+        loadAverage1mAtEnd: loadavg()[0] ?? Number.NaN,
         problems: result.problems,
         data: result.data,
         markdown: result.markdown,
       };
-      writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
+      writeFileSync(path, `${JSON.stringify(run, null, 2)}\n`);
       console.log(`## ${scenario.name}: ${scenario.description}\n`);
       console.log(result.markdown);
       if (result.problems.length > 0) {
         failed = true;
         console.log(`\n**Problems (these figures are not trustworthy):**\n\n${result.problems.map((p) => `- ${p}`).join('\n')}`);
       }
-      console.log(`\nWall time ${wallSeconds.toFixed(1)} s; load average ${machine.loadAverage1m.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after (${machine.cores} cores). Results: ${relative(root, path)}\n`);
+      console.log(`\nWall time ${wallSeconds.toFixed(1)} s; load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after (${machine.cores} cores). Results: ${relative(root, path)}\n`);
     } catch (err) {
       failed = true;
       console.log(`## ${scenario.name}: failed\n\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     } finally {
       rmSync(tmpDir, { recursive: true, force: true });
     }
+  }
+  if (!args.quick && Object.keys(run.scenarios).length > 0) {
+    const written = await writePerformanceReport(root);
+    log(`regenerated ${written.map((p) => relative(root, p)).join(', ')}`);
   }
   return failed ? 1 : 0;
 }

@@ -32,6 +32,7 @@ const provides = {
   autossh: 'autossh',
   mosh: 'mosh',
   'vim.tiny': 'vim-tiny',
+  '/usr/bin/time': 'time',
 };
 
 const base = ['/usr/sbin/sshd', 'ssh', 'ssh-keygen', 'tmux', 'screen', 'ps'];
@@ -43,7 +44,9 @@ const tiers = {
   vscode: [...base, ...vscodeServer, 'chromium', 'iptables', 'vim.tiny'],
   faults: [...base, 'ip', 'tc', 'iptables'],
   playground: [...base, ...vscodeServer],
-  bench: [...base, 'ip', 'tc', 'iptables', 'autossh', 'mosh'],
+  // bench: the peers (autossh, mosh), the faults topology, GNU time for peak RSS, and the
+  // VS Code server + chromium for the overhead scenario and for drawing the chart.
+  bench: [...base, ...vscodeServer, 'chromium', 'ip', 'tc', 'iptables', 'autossh', 'mosh', '/usr/bin/time'],
 };
 tiers.test = [...new Set([...tiers.integration, ...tiers.vscode, ...tiers.faults])];
 

@@ -5,6 +5,7 @@
  * benchmarks"). It fails only when a measurement is not what it claims to be
  * (a peer exited with an error, printed the wrong thing, …).
  */
+import type { MachineInfo } from './machine';
 
 export interface BenchOptions {
   /** Fewer sizes and runs: a smoke test that the scenario still works. */
@@ -24,6 +25,29 @@ export interface ScenarioResult {
   readonly data: unknown;
   /** Sanity checks that failed: the figures are not trustworthy (exit status 1). */
   readonly problems: readonly string[];
+}
+
+/** One scenario's figures within a {@link BenchRun}. */
+export interface ScenarioRecord {
+  readonly description: string;
+  readonly startedAt: string;
+  readonly wallSeconds: number;
+  /** Other work on the machine skews the figures: compare with the machine's cores. */
+  readonly loadAverage1mAtStart: number;
+  readonly loadAverage1mAtEnd: number;
+  readonly problems: readonly string[];
+  readonly data: unknown;
+  readonly markdown: string;
+}
+
+/** `bench/results/<date>[-quick][-NAME].json`: one `bench/run.ts` invocation. */
+export interface BenchRun {
+  readonly startedAt: string;
+  readonly quick: boolean;
+  readonly label?: string;
+  readonly machine: MachineInfo;
+  /** By scenario name, in the order run. */
+  readonly scenarios: Record<string, ScenarioRecord>;
 }
 
 export interface Scenario {
