@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { chmod, chown, copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtCli, runCliUntil, type CliRun } from '../fixtures/cliWatch';
+import { copyBuiltCli, runCliUntil, type CliRun } from '../fixtures/cliWatch';
 import { startSshd, type SshdFixture } from '../fixtures/sshd';
 
 /**
@@ -37,8 +37,7 @@ describe('known_hosts the user cannot read (built CLI, run as nobody, real sshd)
     dir = await mkdtemp(join(tmpdir(), 'lifeline-khunreadable-'));
     await chmod(dir, 0o755);
     // The CLI is one self-contained file; nobody may not be able to reach the repository.
-    await copyFile(builtCli, join(dir, 'cli.js'));
-    await chmod(join(dir, 'cli.js'), 0o755);
+    await copyBuiltCli(dir);
     await copyFile(sshd.identityPath, join(dir, 'id'));
     await chown(join(dir, 'id'), NOBODY, NOGROUP);
     await chmod(join(dir, 'id'), 0o600);

@@ -5,6 +5,22 @@ import type { HeartbeatSettings } from '../../core/health/health';
 import type { EffectiveOptions } from '../../core/sshConfig/effective';
 import { probeBanner } from '../probe/bannerProbe';
 import type { HostRegistration } from './heartbeat';
+import type * as SshProbeModule from '../probe/sshProbe';
+
+let sshProbeModule: typeof SshProbeModule | undefined;
+
+/**
+ * The ssh2 probe, loaded at the first probe: ssh2 is most of the code we ship
+ * (the build keeps it in dist/ssh2.js), and an editor with no SSH session, or
+ * `ssh-lifeline lint`, never needs it. A plain `require`, which the bundler
+ * turns into a lazy initialiser; `import()` would be an ES module load that
+ * the CommonJS test runner cannot resolve to the TypeScript source.
+ */
+function loadSshProbe(): typeof SshProbeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sshProbeModule ??= require('../probe/sshProbe') as typeof SshProbeModule;
+  return sshProbeModule;
+}
 
 export interface RegistrationOptions {
   readonly settings: HeartbeatSettings;
@@ -66,8 +82,7 @@ export function registrationFor(options: EffectiveOptions, alias: string, o: Reg
     label: alias,
     settings: o.settings,
     bannerSpacingMs: Math.max(o.bannerSpacingMs ?? BANNER_MIN_SPACING_MS, BANNER_MIN_SPACING_MS),
-    // Loaded at the first probe: ssh2 is most of the bundle, and an editor with no SSH session never needs it.
-    connect: async (signal) => (await import('../probe/sshProbe.js')).connectSshProbe(target, { signal, log: (line) => log(`[probe] ${alias}: ${line}`), ...(o.sshPath === undefined ? {} : { sshPath: o.sshPath }) }),
+    connect: async (signal) => loadSshProbe().connectSshProbe(target, { signal, log: (line) => log(`[probe] ${alias}: ${line}`), ...(o.sshPath === undefined ? {} : { sshPath: o.sshPath }) }),
     // Through a jump host or a ProxyCommand the banner would not be the target's: no fallback there.
     ...(o.bannerFallback !== false && direct
       ? {
