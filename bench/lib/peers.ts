@@ -11,8 +11,7 @@
  * event (a line read from a pipe, a screen captured), so they are comparable
  * with each other and with the moment a fault was switched on.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
@@ -55,22 +54,38 @@ export interface SiteOptions {
   readonly sshdOptions?: SshdOptions['sshdOptions'];
 }
 
+const SETUP_ATTEMPTS = 3;
+
+/**
+ * sshd normally answers within a second; once, with other work on both
+ * cores, a fresh one did not answer its first 10 s. That is a set-up hiccup,
+ * not a measurement: try a fresh topology and sshd again before giving up.
+ */
+async function topologyWithSshd(options: SiteOptions): Promise<{ topo: Topology; sshd: SshdFixture }> {
+  for (let i = 1; ; i += 1) {
+    const topo = await createTopology();
+    try {
+      const sshd = await startSshd({
+        address: topo.serverAddress,
+        wrap: topo.wrapServer,
+        clientWrap: topo.wrapClient,
+        ...(options.sshdOptions === undefined ? {} : { sshdOptions: options.sshdOptions }),
+      });
+      return { topo, sshd };
+    } catch (err) {
+      // Also ends an sshd the fixture left running when it gave up waiting.
+      await topo.destroy();
+      if (i >= SETUP_ATTEMPTS) {
+        throw err;
+      }
+    }
+  }
+}
+
 /** A fresh topology and sshd. `dir` is created; `label` names the site in logs and terminal sockets ([a-z0-9-]). */
 export async function openSite(label: string, dir: string, options: SiteOptions = {}): Promise<PeerSite> {
   mkdirSync(dir, { recursive: true });
-  const topo = await createTopology();
-  let sshd: SshdFixture;
-  try {
-    sshd = await startSshd({
-      address: topo.serverAddress,
-      wrap: topo.wrapServer,
-      clientWrap: topo.wrapClient,
-      ...(options.sshdOptions === undefined ? {} : { sshdOptions: options.sshdOptions }),
-    });
-  } catch (err) {
-    await topo.destroy();
-    throw err;
-  }
+  const { topo, sshd } = await topologyWithSshd(options);
   const user = userInfo().username;
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',

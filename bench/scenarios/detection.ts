@@ -315,7 +315,13 @@ export const detectionScenario: Scenario = {
       const idle = idleSeconds(i, plan.runs);
       const runLabel = `run ${i + 1}`;
       options.log(`detection ${runLabel}/${plan.runs}: starting the sessions, ${idle} s idle, then the black hole (cap ${plan.capSeconds} s)`);
-      const site = await openSite(`det${i + 1}`, join(options.tmpDir, `run${i + 1}`));
+      let site: PeerSite;
+      try {
+        site = await openSite(`det${i + 1}`, join(options.tmpDir, `run${i + 1}`));
+      } catch (err) {
+        problems.push(`${runLabel}: no topology with sshd to run on: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
       try {
         if (sshEffective === undefined) {
           const [ssh, serveralive] = await Promise.all([effectiveSshOptions(site, { LogLevel: 'INFO', ...NO_KEEPALIVE }), effectiveSshOptions(site, { LogLevel: 'INFO', ...SERVER_ALIVE_15X3 })]);
