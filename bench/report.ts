@@ -233,8 +233,9 @@ export function readmeSection(latest: Map<string, Latest>): string {
       lines.push(line);
     }
   }
-  const chart = latest.has('detection') || latest.has('recovery') ? '\n\n![Dead-link detection and recovery, ours and peers](docs/performance.png)' : '';
-  return `${lines.join('\n')}${chart}\n\nEvery figure, how it was measured and the machine it ran on: [docs/performance.md](docs/performance.md).`;
+  // Paths as code, not links: the packaged README is shown without the repository, where relative links break (vsce refuses them).
+  const chart = latest.has('detection') || latest.has('recovery') ? ', with a chart of detection and recovery per tool (`docs/performance.png`)' : '';
+  return `${lines.join('\n')}\n\nEvery figure, how it was measured and the machine it ran on: \`docs/performance.md\`${chart}.`;
 }
 
 /**
