@@ -57,7 +57,11 @@ interface Plan {
   readonly blackholeSeconds: number;
   /** After the heal, a tool gets this long to echo the marker. */
   readonly capSeconds: number;
-  /** Idle time, all attached, before each fault. */
+  /**
+   * Idle time, all attached, before each fault: this plus 3 s × (run − 1) mod 15 s, so that the faults land at
+   * different points of the keepalive cycles (15 s for ServerAlive 15×3, 10 s for ours, tmux's 15 s status
+   * redraw) and so of the reconnect cycles after them.
+   */
   readonly idleSeconds: number;
 }
 
@@ -88,6 +92,8 @@ export interface SshProcessSeen {
   readonly firstSeenSeconds: number;
   /** Last seen alive; null when still running at the end of the run. */
   readonly goneSeconds: number | null;
+  /** The tool's ssh when the fault began (the session's own connection). */
+  readonly beforeFault: boolean;
 }
 
 /** A connect in progress at the heal, from `ss -tnpo state syn-sent` in the client namespace. */
@@ -98,6 +104,15 @@ export interface SynSentAtHeal {
   readonly retransmits: number;
   /** When the kernel would send the next SYN, seconds after the heal. */
   readonly nextSynSeconds: number;
+}
+
+/** The client namespace's SYN retransmission settings, and the SYN times they give a connect into a dead link. */
+export interface SynSchedule {
+  /** net.ipv4.tcp_syn_linear_timeouts; null where the kernel has none (before Linux 6.5). */
+  readonly linearTimeouts: number | null;
+  readonly synRetries: number;
+  /** Seconds after the first SYN. */
+  readonly synTimesSeconds: readonly number[];
 }
 
 export interface ToolRun {
@@ -130,11 +145,28 @@ export interface ToolRun {
   readonly sshProcesses: readonly SshProcessSeen[];
 }
 
+/** Where our wrapper's reconnect cycle was when the link came back, from its ssh processes. */
+export interface LifelineAtHeal {
+  /**
+   * `connecting`: an attempt was under way and a SYN of it got through; `connect-timed-out`: an attempt was
+   * under way but ended by its ConnectTimeout before its next SYN, so a later one connected; `pausing`: between
+   * attempts; `unknown`: no attempt seen.
+   */
+  readonly phase: 'connecting' | 'connect-timed-out' | 'pausing' | 'unknown';
+  /** How long the attempt had been connecting (connecting phases), or since the last attempt ended (pausing). */
+  readonly sinceSeconds: number | null;
+  /** When the attempt that attached started, relative to the heal. */
+  readonly attachedAttemptStartSeconds: number | null;
+}
+
 export interface RecoveryRun {
   readonly run: number;
   readonly loadAverage1m: number;
+  /** All attached and idle this long before the fault. */
+  readonly idleSeconds: number;
   readonly blackholeSeconds: number;
   readonly tools: readonly ToolRun[];
+  readonly lifelineAtHeal: LifelineAtHeal;
   readonly synSentAtHeal: readonly SynSentAtHeal[];
   /** What our wrapper wrote to its terminal during the run (its "connection lost … reconnecting in …" lines). */
   readonly lifelineSaid: readonly string[];
@@ -162,6 +194,7 @@ export interface RecoveryData {
   };
   /** `ssh -F CFG testhost true` from the client namespace, 3 times before the runs: the floor of any reconnect once the link answers. */
   readonly loginSeconds: Summary;
+  readonly synSchedule: SynSchedule;
   readonly runs: readonly RecoveryRun[];
   /** The lifeline target: median heal → input echoed ≤ 2 s. */
   readonly target: { readonly seconds: 2; readonly medianSeconds: number | null; readonly met: boolean | null };
@@ -253,7 +286,7 @@ class SshWatch {
     }
   }
 
-  async stop(originMs: number): Promise<SshProcessSeen[]> {
+  async stop(originMs: number): Promise<Omit<SshProcessSeen, 'beforeFault'>[]> {
     this.running = false;
     await this.loop;
     const rel = (ms: number): number => Math.round(ms - originMs) / 1000;
@@ -261,14 +294,38 @@ class SshWatch {
   }
 }
 
-/** `ss` prints timers as `412ms`, `1.5sec`, `1min2sec`. */
-function ssSeconds(text: string): number {
-  let s = 0;
-  for (const m of text.matchAll(/([\d.]+)(min|sec|ms)/g)) {
-    const v = Number(m[1]);
-    s += m[2] === 'min' ? v * 60 : m[2] === 'sec' ? v : v / 1000;
+/**
+ * `ss` prints a timer as minutes, seconds and milliseconds run together (iproute2 print_ms_timer): `716ms`,
+ * `3.336ms` (3 s 336 ms: the dot stands for "sec"), `12sec`, `1min2sec`.
+ */
+export function ssSeconds(text: string): number {
+  const m = /^(?:(\d+)min)?(?:(\d+)(?:sec|\.))?(?:(\d+)ms)?$/.exec(text);
+  if (m === null || text === '') {
+    return Number.NaN;
   }
-  return s;
+  return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) + Number(m[3] ?? 0) / 1000;
+}
+
+/**
+ * When a connect into a dead link sends its SYNs, seconds after the first, on Linux: retransmissions 1 s
+ * apart for the first `linearTimeouts` + 1 (net.ipv4.tcp_syn_linear_timeouts, Linux 6.5+; 0 before), then
+ * doubling, until the time doubling alone would take for `retries` retransmissions (net.ipv4.tcp_syn_retries:
+ * 6 → 127 s) is up. Matches the SYN timers and retransmission counts `ss` shows in this scenario's runs.
+ */
+export function synTimes(linearTimeouts: number, retries: number): number[] {
+  const giveUpAt = 2 ** (retries + 1) - 1;
+  const out = [0];
+  let rto = 1;
+  for (let k = 1; ; k += 1) {
+    const next = (out[k - 1] as number) + rto;
+    if (next >= giveUpAt) {
+      return out;
+    }
+    out.push(next);
+    if (k > linearTimeouts) {
+      rto *= 2;
+    }
+  }
 }
 
 // ---------------------------------------------------------------- the scenario
@@ -375,6 +432,7 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
   const runs: RecoveryRun[] = [];
   let commands: Record<ToolKey, string> | undefined;
   const loginSeconds: number[] = [];
+  let synSchedule: SynSchedule | undefined;
   try {
     topo = await createTopology();
     // The remote sessions get a tmux socket folder and a HOME of their own (sshd applies SetEnv after setting HOME):
@@ -444,6 +502,15 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
     ];
     commands = Object.fromEntries(specs.map((s) => [s.key, s.shown])) as Record<ToolKey, string>;
 
+    const sysctl = async (key: string): Promise<number | undefined> => {
+      const out = await (topo as Topology).execIn('client', ['sysctl', '-n', key]).catch(() => undefined);
+      const v = Number(out?.stdout.trim());
+      return out === undefined || !Number.isFinite(v) ? undefined : v;
+    };
+    const linearTimeouts = await sysctl('net.ipv4.tcp_syn_linear_timeouts');
+    const synRetries = (await sysctl('net.ipv4.tcp_syn_retries')) ?? 6;
+    synSchedule = { linearTimeouts: linearTimeouts ?? null, synRetries, synTimesSeconds: synTimes(linearTimeouts ?? 0, synRetries) };
+
     // For scale: a whole fresh login (TCP, SSH handshake, key authentication, a remote command) on this link.
     for (let i = 0; i < 3; i += 1) {
       const t0 = performance.now();
@@ -500,7 +567,8 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
       for (const l of live) {
         sshBefore.set(l.spec.key, l.spec.key === 'mosh' ? undefined : (await sshBelow(l.shellPid))[0]);
       }
-      await sleep(plan.idleSeconds * 1000);
+      const idleSeconds = plan.idleSeconds + ((n - 1) * 3) % 15;
+      await sleep(idleSeconds * 1000);
       const watches = new Map(live.filter((l) => l.spec.key !== 'mosh').map((l) => [l.spec.key, new SshWatch(l.shellPid)]));
 
       log(`recovery: run ${n}/${plan.runs}: link black-holed for ${plan.blackholeSeconds} s`);
@@ -612,7 +680,10 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
       const after = await clients();
       const processes = new Map<ToolKey, SshProcessSeen[]>();
       for (const [key, w] of watches) {
-        processes.set(key, await w.stop(healAt));
+        processes.set(
+          key,
+          (await w.stop(healAt)).map((p) => ({ ...p, beforeFault: p.pid === sshBefore.get(key) })),
+        );
       }
       const sameSessions = (await sessionIds()) === sessionsAtStart;
       if (!sameSessions) {
@@ -655,7 +726,18 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
         );
       }
       const lifelineSaid = await lifelineLines();
-      runs.push({ run: n, loadAverage1m, blackholeSeconds: plan.blackholeSeconds, tools, synSentAtHeal: syn, ssAtHeal: ssOutput.trim().split('\n').slice(1), lifelineSaid, sameSessions });
+      runs.push({
+        run: n,
+        loadAverage1m,
+        idleSeconds,
+        blackholeSeconds: plan.blackholeSeconds,
+        tools,
+        lifelineAtHeal: lifelineAtHeal(tools.find((t) => t.tool === 'lifeline'), plan.blackholeSeconds),
+        synSentAtHeal: syn,
+        ssAtHeal: ssOutput.trim().split('\n').slice(1),
+        lifelineSaid,
+        sameSessions,
+      });
     }
   } finally {
     await topo?.heal().catch(() => undefined);
@@ -684,7 +766,7 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
       () => undefined,
     );
   }
-  return report(plan, runs, commands as Record<ToolKey, string>, summarize(loginSeconds), problems, notes, options.quick);
+  return report(plan, runs, commands as Record<ToolKey, string>, summarize(loginSeconds), synSchedule as SynSchedule, problems, notes, options.quick);
 }
 
 // ---------------------------------------------------------------- report
@@ -716,25 +798,40 @@ const said = (line: string): string => {
 };
 const sec = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${v.toFixed(2)} s`);
 
-/** Where our wrapper was when the link came back, from its ssh processes and the SYN timers. */
-function lifelinePhase(r: RecoveryRun): { atHeal: string; winner: string } {
-  const t = r.tools.find((x) => x.tool === 'lifeline');
+/** Where our wrapper's reconnect cycle was at the heal, from its ssh processes (the session's own excluded). */
+function lifelineAtHeal(t: ToolRun | undefined, blackholeSeconds: number): LifelineAtHeal {
+  const unknown: LifelineAtHeal = { phase: 'unknown', sinceSeconds: null, attachedAttemptStartSeconds: null };
   if (t === undefined) {
-    return { atHeal: 'n/a', winner: 'n/a' };
+    return unknown;
   }
-  const attempts = t.sshProcesses.filter((p) => p.firstSeenSeconds > -r.blackholeSeconds);
-  const runningAtHeal = attempts.find((p) => p.firstSeenSeconds <= 0 && (p.goneSeconds === null || p.goneSeconds >= 0));
-  const syn = r.synSentAtHeal.find((s) => s.pid === runningAtHeal?.pid);
-  let atHeal: string;
-  if (runningAtHeal !== undefined) {
-    atHeal = `connecting: attempt started ${(-runningAtHeal.firstSeenSeconds).toFixed(2)} s before${syn === undefined ? '' : `, ${syn.retransmits} SYN retransmission(s) sent, next SYN due at +${syn.nextSynSeconds.toFixed(2)} s`}`;
-  } else {
-    const lastEnded = attempts.filter((p) => p.goneSeconds !== null && p.goneSeconds < 0).sort((a, b) => (b.goneSeconds as number) - (a.goneSeconds as number))[0];
-    atHeal = lastEnded === undefined ? 'no attempt seen' : `waiting between attempts: the last one ended ${(-(lastEnded.goneSeconds as number)).toFixed(2)} s before`;
-  }
+  const attempts = t.sshProcesses.filter((p) => !p.beforeFault && p.firstSeenSeconds > -blackholeSeconds);
   const attachedAt = t.attachSeconds;
-  const winner = attempts.find((p) => attachedAt !== null && p.firstSeenSeconds <= attachedAt && (p.goneSeconds === null || p.goneSeconds >= attachedAt));
-  return { atHeal, winner: winner === undefined ? 'n/a' : `${winner.firstSeenSeconds >= 0 ? '+' : ''}${winner.firstSeenSeconds.toFixed(2)} s` };
+  const attached = attempts.find((p) => attachedAt !== null && p.firstSeenSeconds <= attachedAt && (p.goneSeconds === null || p.goneSeconds >= attachedAt));
+  const attachedAttemptStartSeconds = attached?.firstSeenSeconds ?? null;
+  const running = attempts.find((p) => p.firstSeenSeconds <= 0 && (p.goneSeconds === null || p.goneSeconds >= 0));
+  if (running !== undefined) {
+    return { phase: running === attached ? 'connecting' : 'connect-timed-out', sinceSeconds: -running.firstSeenSeconds, attachedAttemptStartSeconds };
+  }
+  const lastEnded = attempts.filter((p) => p.goneSeconds !== null && p.goneSeconds < 0).sort((a, b) => (b.goneSeconds as number) - (a.goneSeconds as number))[0];
+  return lastEnded === undefined ? unknown : { phase: 'pausing', sinceSeconds: -(lastEnded.goneSeconds as number), attachedAttemptStartSeconds };
+}
+
+function describeAtHeal(r: RecoveryRun): string {
+  const a = r.lifelineAtHeal;
+  const t = r.tools.find((x) => x.tool === 'lifeline');
+  const running = t?.sshProcesses.find((p) => !p.beforeFault && p.firstSeenSeconds <= 0 && (p.goneSeconds === null || p.goneSeconds >= 0));
+  const syn = r.synSentAtHeal.find((s) => s.pid === running?.pid);
+  const synText = syn === undefined ? '' : `, ${syn.retransmits} SYN retransmission(s) sent, next due at +${syn.nextSynSeconds.toFixed(2)} s`;
+  switch (a.phase) {
+    case 'connecting':
+      return `connecting for ${(a.sinceSeconds as number).toFixed(2)} s${synText}: that SYN got through`;
+    case 'connect-timed-out':
+      return `connecting for ${(a.sinceSeconds as number).toFixed(2)} s${synText}: ConnectTimeout ended it first`;
+    case 'pausing':
+      return `pausing: the last attempt ended ${(a.sinceSeconds as number).toFixed(2)} s before`;
+    default:
+      return 'no attempt seen';
+  }
 }
 
 function report(
@@ -742,6 +839,7 @@ function report(
   runs: readonly RecoveryRun[],
   commands: Record<ToolKey, string>,
   login: Summary,
+  syn: SynSchedule,
   problems: string[],
   notes: string[],
   quick: boolean,
@@ -796,37 +894,77 @@ function report(
     ['left', 'right', 'right', 'right', 'right', 'left'],
   );
 
-  const perRun = markdownTable(
-    ['run', 'ours during the outage (cause → wait)', 'ours at the heal', 'successful attempt started', 'attached', 'echoed', 'autossh: its ssh', 'autossh attached', 'autossh echoed', 'mosh echoed', 'load'],
+  /** Ours, per run: the wait for the attempt or SYN that got through, then connect + login + attach, then the output. */
+  const split = runs.map((r) => {
+    const t = r.tools.find((x) => x.tool === 'lifeline');
+    const a = r.lifelineAtHeal;
+    const running = t?.sshProcesses.find((p) => !p.beforeFault && p.firstSeenSeconds <= 0 && (p.goneSeconds === null || p.goneSeconds >= 0));
+    const nextSyn = r.synSentAtHeal.find((x) => x.pid === running?.pid)?.nextSynSeconds;
+    const wait = a.phase === 'connecting' ? (nextSyn === undefined ? null : Math.max(0, nextSyn)) : a.phase === 'unknown' ? null : Math.max(0, a.attachedAttemptStartSeconds ?? Number.NaN);
+    const attachSeconds = t?.attachSeconds ?? null;
+    const inputSeconds = t?.inputSeconds ?? null;
+    return {
+      run: r,
+      wait: wait !== null && Number.isFinite(wait) ? wait : null,
+      connect: wait !== null && Number.isFinite(wait) && attachSeconds !== null ? attachSeconds - wait : null,
+      output: attachSeconds !== null && inputSeconds !== null ? inputSeconds - attachSeconds : null,
+      attachSeconds,
+      inputSeconds,
+    };
+  });
+  const oursPerRun = markdownTable(
+    ['run', 'idle before', 'during the outage: cause → wait', 'at the heal', 'waited for the SYN or attempt that got through', 'then connected, logged in, attached', 'then output', 'echoed', 'load'],
+    split.map((x) => [
+      String(x.run.run),
+      `${x.run.idleSeconds} s`,
+      x.run.lifelineSaid.map(said).join('; ') || '–',
+      describeAtHeal(x.run),
+      sec(x.wait),
+      sec(x.connect),
+      sec(x.output),
+      sec(x.inputSeconds),
+      x.run.loadAverage1m.toFixed(2),
+    ]),
+    ['right', 'right', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const peersPerRun = markdownTable(
+    ['run', 'autossh at the heal', 'autossh attached', 'autossh echoed', 'mosh echoed'],
     runs.map((r) => {
-      const get = (k: ToolKey): ToolRun | undefined => r.tools.find((t) => t.tool === k);
-      const phase = lifelinePhase(r);
-      const a = get('autossh');
-      const aSyn = r.synSentAtHeal.find((s) => s.tool === 'autossh');
+      const a = r.tools.find((t) => t.tool === 'autossh');
+      const aSsh = a?.sshProcesses.find((p) => !p.beforeFault && p.firstSeenSeconds <= 0 && (p.goneSeconds === null || p.goneSeconds >= 0));
+      const aSyn = r.synSentAtHeal.find((x) => x.pid === aSsh?.pid);
       const aState =
         a === undefined
           ? 'n/a'
           : a.connection === 'ended-before-heal'
-            ? `reconnecting${aSyn === undefined ? '' : `, ${aSyn.retransmits} SYN retransmission(s) sent, next at +${aSyn.nextSynSeconds.toFixed(2)} s`}`
+            ? `its new ssh connecting for ${aSsh === undefined ? '?' : (-aSsh.firstSeenSeconds).toFixed(2)} s${aSyn === undefined ? '' : `, ${aSyn.retransmits} SYN retransmission(s) sent, next due at +${aSyn.nextSynSeconds.toFixed(2)} s`}`
             : a.connection === 'ended-after-heal'
-              ? 'ServerAlive ended it after the heal'
+              ? 'same ssh; ServerAlive ended it after the heal'
               : 'same connection throughout';
-      return [
-        String(r.run),
-        r.lifelineSaid.map(said).join('; ') || '–',
-        phase.atHeal,
-        phase.winner,
-        sec(get('lifeline')?.attachSeconds),
-        sec(get('lifeline')?.inputSeconds),
-        aState,
-        sec(a?.attachSeconds),
-        sec(a?.inputSeconds),
-        sec(get('mosh')?.inputSeconds),
-        r.loadAverage1m.toFixed(2),
-      ];
+      return [String(r.run), aState, sec(a?.attachSeconds), sec(a?.inputSeconds), sec(r.tools.find((t) => t.tool === 'mosh')?.inputSeconds)];
     }),
-    ['right', 'left', 'left', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right'],
+    ['right', 'left', 'right', 'right', 'right'],
   );
+  const range = (values: readonly (number | null)[]): string => {
+    const v = values.filter((x): x is number => x !== null);
+    return v.length === 0 ? 'n/a' : v.length === 1 ? `${sig3(v[0] as number)} s` : `${sig3(Math.min(...v))}–${sig3(Math.max(...v))} s`;
+  };
+  const caught = split.filter((x) => x.run.lifelineAtHeal.phase === 'connecting');
+  const missed = split.filter((x) => x.run.lifelineAtHeal.phase === 'pausing' || x.run.lifelineAtHeal.phase === 'connect-timed-out');
+  const synsInAttempt = syn.synTimesSeconds.filter((t) => t < policy.connectTimeoutSeconds);
+  const pause = (delays[delays.length - 1] ?? 0) / 1000;
+  const whereTime =
+    split.length === 0
+      ? ''
+      : `**Where our time went.** ` +
+        (caught.length === 0
+          ? ''
+          : `In ${caught.length} of ${split.length} run${split.length === 1 ? '' : 's'} the link came back while an attempt was connecting and its next SYN got through: ${range(caught.map((x) => x.wait))} of waiting for that SYN, echoed in ${range(caught.map((x) => x.inputSeconds))}. `) +
+        (missed.length === 0
+          ? ''
+          : `In ${missed.length} of ${split.length} it came back between attempts or in an attempt's last second (its next SYN due after ConnectTimeout): ${range(missed.map((x) => x.wait))} of waiting for the next attempt, echoed in ${range(missed.map((x) => x.inputSeconds))}. `) +
+        `After the wait, connecting, logging in and \`tmux attach\` took ${range(split.map((x) => x.connect))} (a fresh login alone: ${fmtS(login)}), and the typed command's output came ${range(split.map((x) => x.output))} after the attach. ` +
+        (target.met === false ? `So what puts ours over 2 s is the wait for the next attempt: the ${pause} s pause between attempts, and an attempt that ConnectTimeout (${policy.connectTimeoutSeconds} s) ends just before its next SYN.` : '');
 
   const ghosts = runs.flatMap((r) => r.tools.filter((t) => t.oldClientsAfter > 0 && t.connection !== 'survived' && t.connection !== 'no-ssh').map((t) => `run ${r.run} ${t.tool}`));
   /** How long the dead connection's client stayed beside the new one in autossh's session. */
@@ -863,15 +1001,20 @@ function report(
     '',
     `**What our wrapper waits on.** With no ServerAliveInterval in the config it adds \`-o ServerAliveInterval=${policy.serverAliveInterval} -o ServerAliveCountMax=${policy.serverAliveCountMax}\` (a dead link noticed ${policy.serverAliveInterval * policy.serverAliveCountMax}–${policy.serverAliveInterval * (policy.serverAliveCountMax + 1)} s in) and \`-o ConnectTimeout=${policy.connectTimeoutSeconds}\`. ` +
       `After a drop it waits ${delays.map((d) => `${d / 1000}`).join(', ')} … s before each attempt while nothing reaches sshd (src/core/reattach/policy.ts; longer, from 1 s, after a failure it cannot classify or once sshd answers). ` +
-      `So in a long outage it cycles: an attempt of up to ${policy.connectTimeoutSeconds} s whose SYN the kernel resends 1 s and 3 s after the first (Linux: the wait doubles), then a ${(delays[delays.length - 1] ?? 0) / 1000} s pause. ` +
+      `So in a long outage it cycles: an attempt of up to ${policy.connectTimeoutSeconds} s, whose SYNs this kernel sends ${synsInAttempt.join(', ')} s after the first (net.ipv4.tcp_syn_linear_timeouts ${syn.linearTimeouts ?? 'absent'}, tcp_syn_retries ${syn.synRetries}; the next one, due at ${syn.synTimesSeconds[synsInAttempt.length] ?? '?'} s, comes too late), then a ${pause} s pause. ` +
       'When the link returns, it is either inside an attempt (connected by the next SYN retransmission, or, past the last one, left to time out and wait the pause) or inside the pause; then come the TCP and SSH handshakes, authentication and `tmux attach`. ' +
       `For scale, a whole fresh login (\`ssh -F CFG testhost true\` from the client namespace) takes ${fmtS(login)} here.`,
     '',
-    '**Per run** (seconds after the heal; "successful attempt started" negative: the connect was already under way when the link came back; SYN timers from `ss -tnpo state syn-sent` in the client namespace just after the heal)',
+    ...(whereTime === '' ? [] : [whereTime, '']),
+    '**Ours, per run** (seconds after the heal; SYN timers from `ss -tnpo state syn-sent` in the client namespace just after the heal; "idle before": all attached this long before the fault, varied so that faults land at different points of the keepalive cycles)',
     '',
-    perRun,
+    oursPerRun,
     '',
-    `**autossh** ran as \`${commands.autossh}\` (AUTOSSH_POLL at its default; with \`-M 0\` only ssh's ServerAlive notices a dead link). The remote command is quoted as one word: autossh parses its arguments with GNU getopt, which moves the \`-A -s\` of an unquoted \`tmux new -A -s NAME\` in front of the host, so ssh asks for a subsystem and fails ("subsystem request failed on channel 0"), over and over. When ServerAlive ends its ssh, autossh starts a new one at once; that ssh has no ConnectTimeout (nor has the config), so its connect into the dead link waits on the kernel's SYN retransmissions (1, 3, 7, 15, 31, 63 s after its start) and recovers at the first one after the heal.` +
+    '**Peers, per run**',
+    '',
+    peersPerRun,
+    '',
+    `**autossh** ran as \`${commands.autossh}\` (AUTOSSH_POLL at its default; with \`-M 0\` only ssh's ServerAlive notices a dead link). The remote command is quoted as one word: autossh parses its arguments with GNU getopt, which moves the \`-A -s\` of an unquoted \`tmux new -A -s NAME\` in front of the host, so ssh asks for a subsystem and fails ("subsystem request failed on channel 0"), over and over. When ServerAlive ends its ssh, autossh starts a new one at once; that ssh has no ConnectTimeout (nor has the config), so its connect into the dead link waits on the kernel's SYN retransmissions (${syn.synTimesSeconds.slice(1).join(', ')} s after its start, then it fails and autossh starts another) and recovers at the first one after the heal.` +
       (ghostLinger.length > 0
         ? ` \`tmux new -A\` does not detach other clients, and sshd still holds the dead connection's: its session had that client beside the new one for ${fmtS(summarize(ghostLinger))} after the new one attached (until the old connection's next retransmission met a reset).`
         : '') +
@@ -883,7 +1026,7 @@ function report(
     ...(notes.length > 0 ? ['', '**Notes:**', '', ...notes.map((n) => `- ${n}`)] : []),
   ].join('\n');
 
-  const data: RecoveryData = { plan, tools, attach, commands, lifelinePolicy: policy, loginSeconds: login, runs, target, notes };
+  const data: RecoveryData = { plan, tools, attach, commands, lifelinePolicy: policy, loginSeconds: login, synSchedule: syn, runs, target, notes };
   return { markdown, data, problems };
 }
 
