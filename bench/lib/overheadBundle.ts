@@ -48,6 +48,13 @@ export interface VsixEntry {
 
 export interface Vsix {
   readonly file: string;
+  /**
+   * `npm run package`, or, when that failed only because vsce cannot rewrite
+   * the README's relative links (no `repository` in package.json), the same
+   * vsce command with a placeholder `--baseContentUrl`: the same files, the
+   * README's links pointing elsewhere.
+   */
+  readonly packagedWith: 'npm run package' | 'vsce with a placeholder base URL';
   readonly bytes: number;
   /** What it holds (uncompressed sizes), largest first. */
   readonly entries: readonly VsixEntry[];
@@ -59,8 +66,9 @@ export interface PackageResult {
   readonly version: string;
   /** Every `dist/*.js` the production build wrote. */
   readonly outputs: readonly OutputFile[];
-  /** Undefined when vsce failed (`vsixError` says why); the production build may still be there. */
+  /** Undefined when vsce failed; the production build may still be there. */
   readonly vsix: Vsix | undefined;
+  /** Why `npm run package` failed, when it did (even if a placeholder-URL package was made instead). */
   readonly vsixError?: string;
   readonly inputs: readonly BundleInputs[];
   /** Wall time of `npm run package`. */
@@ -211,7 +219,18 @@ export async function buildPackage(root: string, dir: string): Promise<PackageRe
   for (const name of (await readdir(metaDir)).sort()) {
     inputs.push(...inputsOf(JSON.parse(await readFile(path.join(metaDir, name), 'utf8')) as Metafile));
   }
+  let packagedWith: Vsix['packagedWith'] | undefined = vsixError === undefined ? 'npm run package' : undefined;
+  if (vsixError !== undefined && /relative|baseContentUrl|will be broken/i.test(vsixError)) {
+    // The production build is done; only the README's links stopped vsce. Package the same files with links to nowhere.
+    const placeholder = 'https://placeholder.invalid/';
+    const vsce = path.join(stageDir, 'node_modules', '.bin', 'vsce');
+    const args = ['package', '--no-dependencies', '--allow-missing-repository', '--baseContentUrl', placeholder, '--baseImagesUrl', placeholder, '--out', vsixFile];
+    packagedWith = await execFileAsync(vsce, args, { cwd: stageDir, maxBuffer: 16 * 1024 * 1024, timeout: 180_000 }).then(
+      () => 'vsce with a placeholder base URL' as const,
+      () => undefined,
+    );
+  }
   const vsix: Vsix | undefined =
-    vsixError === undefined ? { file: vsixFile, bytes: (await stat(vsixPath)).size, entries: await vsixEntries(vsixPath), path: vsixPath } : undefined;
+    packagedWith === undefined ? undefined : { file: vsixFile, packagedWith, bytes: (await stat(vsixPath)).size, entries: await vsixEntries(vsixPath), path: vsixPath };
   return { version: manifest.version, outputs, vsix, ...(vsixError === undefined ? {} : { vsixError }), inputs, packageMs, stageDir };
 }
