@@ -172,6 +172,8 @@ export interface RecoveryRun {
   readonly lifelineSaid: readonly string[];
   /** The lines `ss -tnpo state syn-sent` printed (header left out). */
   readonly ssAtHeal: readonly string[];
+  /** When that `ss` had answered, seconds after the heal. */
+  readonly ssAfterSeconds: number;
   /** Every session has the same id and creation time as before the first run, and no other exists. */
   readonly sameSessions: boolean;
 }
@@ -181,7 +183,7 @@ export interface RecoveryData {
   readonly plan: Plan;
   /** Heal → input echoed, seconds, in the order lifeline, autossh, mosh. */
   readonly tools: readonly ToolTimes[];
-  /** Heal → a new tmux client attached (server side), for the two that reconnect. */
+  /** Heal → a new tmux client attached (server side), for the two that reconnect; runs in which the tool's ssh survived the fault left out. */
   readonly attach: readonly ToolTimes[];
   readonly commands: Readonly<Record<ToolKey, string>>;
   /** Our wrapper's settings in this run: what it adds to the fixture config, and its reconnect delays. */
@@ -579,11 +581,13 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
       log(`recovery: run ${n}/${plan.runs}: healed; waiting for each terminal to echo its marker`);
 
       let ssOutput = '';
+      let ssAt = Number.NaN;
       const synSent = (async (): Promise<SynSentAtHeal[]> => {
         const t = topo as Topology;
         const { stdout } = await t.execIn('client', ['ss', '-tnpo', 'state', 'syn-sent']);
         const at = performance.now();
         ssOutput = stdout;
+        ssAt = at;
         const out: SynSentAtHeal[] = [];
         for (const line of stdout.split('\n')) {
           const pid = /pid=(\d+)/.exec(line);
@@ -735,6 +739,7 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
         lifelineAtHeal: lifelineAtHeal(tools.find((t) => t.tool === 'lifeline'), plan.blackholeSeconds),
         synSentAtHeal: syn,
         ssAtHeal: ssOutput.trim().split('\n').slice(1),
+        ssAfterSeconds: Math.round(ssAt - healAt) / 1000,
         lifelineSaid,
         sameSessions,
       });
@@ -816,17 +821,39 @@ function lifelineAtHeal(t: ToolRun | undefined, blackholeSeconds: number): Lifel
   return lastEnded === undefined ? unknown : { phase: 'pausing', sinceSeconds: -(lastEnded.goneSeconds as number), attachedAttemptStartSeconds };
 }
 
-function describeAtHeal(r: RecoveryRun): string {
-  const a = r.lifelineAtHeal;
-  const t = r.tools.find((x) => x.tool === 'lifeline');
+/**
+ * The next SYN of a connect that had been under way `since` seconds at the heal, from `ss`. When `ss` did not
+ * see the socket it was already connected: a SYN sent around the heal (the rules go a little before heal()
+ * returns) was answered before `ss` looked, so the wait was about 0.
+ */
+function nextSyn(r: RecoveryRun, tool: ToolKey, schedule: SynSchedule): { readonly pid: number; readonly since: number; readonly retransmits: number | null; readonly seconds: number; readonly estimated: boolean } | undefined {
+  const t = r.tools.find((x) => x.tool === tool);
   const running = t?.sshProcesses.find((p) => !p.beforeFault && p.firstSeenSeconds <= 0 && (p.goneSeconds === null || p.goneSeconds >= 0));
-  const syn = r.synSentAtHeal.find((s) => s.pid === running?.pid);
-  const synText = syn === undefined ? '' : `, ${syn.retransmits} SYN retransmission(s) sent, next due at +${syn.nextSynSeconds.toFixed(2)} s`;
+  if (running === undefined) {
+    return undefined;
+  }
+  const since = -running.firstSeenSeconds;
+  const seen = r.synSentAtHeal.find((x) => x.pid === running.pid);
+  if (seen !== undefined) {
+    return { pid: running.pid, since, retransmits: seen.retransmits, seconds: seen.nextSynSeconds, estimated: false };
+  }
+  return t?.connection === 'ended-before-heal' && schedule.synTimesSeconds.length > 0 ? { pid: running.pid, since, retransmits: null, seconds: 0, estimated: true } : undefined;
+}
+
+function synText(n: ReturnType<typeof nextSyn>): string {
+  if (n === undefined) {
+    return '';
+  }
+  return n.estimated ? ', a SYN sent around the heal (answered before ss looked)' : `, ${n.retransmits} SYN retransmission(s) sent, next due at +${n.seconds.toFixed(2)} s`;
+}
+
+function describeAtHeal(r: RecoveryRun, schedule: SynSchedule): string {
+  const a = r.lifelineAtHeal;
   switch (a.phase) {
     case 'connecting':
-      return `connecting for ${(a.sinceSeconds as number).toFixed(2)} s${synText}: that SYN got through`;
+      return `connecting for ${(a.sinceSeconds as number).toFixed(2)} s${synText(nextSyn(r, 'lifeline', schedule))}: that SYN got through`;
     case 'connect-timed-out':
-      return `connecting for ${(a.sinceSeconds as number).toFixed(2)} s${synText}: ConnectTimeout ended it first`;
+      return `connecting for ${(a.sinceSeconds as number).toFixed(2)} s${synText(nextSyn(r, 'lifeline', schedule))}: ConnectTimeout ended it first`;
     case 'pausing':
       return `pausing: the last attempt ended ${(a.sinceSeconds as number).toFixed(2)} s before`;
     default:
@@ -839,14 +866,14 @@ function report(
   runs: readonly RecoveryRun[],
   commands: Record<ToolKey, string>,
   login: Summary,
-  syn: SynSchedule,
+  schedule: SynSchedule,
   problems: string[],
   notes: string[],
   quick: boolean,
 ): ScenarioResult {
-  const toolTimes = (pick: (t: ToolRun) => number | null, keys: readonly ToolKey[]): ToolTimes[] =>
+  const toolTimes = (pick: (t: ToolRun) => number | null, keys: readonly ToolKey[], counts: (t: ToolRun) => boolean = () => true): ToolTimes[] =>
     keys.map((key) => {
-      const per = runs.map((r) => r.tools.find((t) => t.tool === key)).filter((t): t is ToolRun => t !== undefined);
+      const per = runs.map((r) => r.tools.find((t) => t.tool === key)).filter((t): t is ToolRun => t !== undefined && counts(t));
       const samples = per.map(pick).filter((v): v is number => v !== null);
       return {
         tool: key,
@@ -858,7 +885,8 @@ function report(
       };
     });
   const tools = toolTimes((t) => t.inputSeconds, ORDER);
-  const attach = toolTimes((t) => t.attachSeconds, ['lifeline', 'autossh']);
+  // Only the runs in which the tool's ssh ended: a connection that survived the fault never detached.
+  const attach = toolTimes((t) => t.attachSeconds, ['lifeline', 'autossh'], (t) => t.connection === 'ended-before-heal' || t.connection === 'ended-after-heal');
   const medianOf = (list: readonly ToolTimes[], key: ToolKey): number | undefined => {
     const s = list.find((t) => t.tool === key)?.samples ?? [];
     return s.length === 0 ? undefined : summarize(s).median;
@@ -877,6 +905,9 @@ function report(
     const t = list.find((x) => x.tool === key);
     if (t === undefined) {
       return 'n/a (never detaches)';
+    }
+    if (t.samples.length === 0 && t.overCap === 0) {
+      return 'n/a (its connection survived)';
     }
     const main = fmtS(t.samples.length === 0 ? undefined : summarize(t.samples));
     return t.overCap > 0 ? `${main}; ${t.overCap} run(s) > ${t.capSeconds} s` : main;
@@ -898,14 +929,14 @@ function report(
   const split = runs.map((r) => {
     const t = r.tools.find((x) => x.tool === 'lifeline');
     const a = r.lifelineAtHeal;
-    const running = t?.sshProcesses.find((p) => !p.beforeFault && p.firstSeenSeconds <= 0 && (p.goneSeconds === null || p.goneSeconds >= 0));
-    const nextSyn = r.synSentAtHeal.find((x) => x.pid === running?.pid)?.nextSynSeconds;
-    const wait = a.phase === 'connecting' ? (nextSyn === undefined ? null : Math.max(0, nextSyn)) : a.phase === 'unknown' ? null : Math.max(0, a.attachedAttemptStartSeconds ?? Number.NaN);
+    const syn = nextSyn(r, 'lifeline', schedule);
+    const wait = a.phase === 'connecting' ? (syn === undefined ? null : Math.max(0, syn.seconds)) : a.phase === 'unknown' ? null : Math.max(0, a.attachedAttemptStartSeconds ?? Number.NaN);
     const attachSeconds = t?.attachSeconds ?? null;
     const inputSeconds = t?.inputSeconds ?? null;
     return {
       run: r,
       wait: wait !== null && Number.isFinite(wait) ? wait : null,
+      estimated: a.phase === 'connecting' && syn?.estimated === true,
       connect: wait !== null && Number.isFinite(wait) && attachSeconds !== null ? attachSeconds - wait : null,
       output: attachSeconds !== null && inputSeconds !== null ? inputSeconds - attachSeconds : null,
       attachSeconds,
@@ -918,9 +949,9 @@ function report(
       String(x.run.run),
       `${x.run.idleSeconds} s`,
       x.run.lifelineSaid.map(said).join('; ') || '–',
-      describeAtHeal(x.run),
-      sec(x.wait),
-      sec(x.connect),
+      describeAtHeal(x.run, schedule),
+      `${x.estimated ? '≈ ' : ''}${sec(x.wait)}`,
+      `${x.estimated ? '≈ ' : ''}${sec(x.connect)}`,
       sec(x.output),
       sec(x.inputSeconds),
       x.run.loadAverage1m.toFixed(2),
@@ -931,13 +962,14 @@ function report(
     ['run', 'autossh at the heal', 'autossh attached', 'autossh echoed', 'mosh echoed'],
     runs.map((r) => {
       const a = r.tools.find((t) => t.tool === 'autossh');
-      const aSsh = a?.sshProcesses.find((p) => !p.beforeFault && p.firstSeenSeconds <= 0 && (p.goneSeconds === null || p.goneSeconds >= 0));
-      const aSyn = r.synSentAtHeal.find((x) => x.pid === aSsh?.pid);
+      const aSyn = nextSyn(r, 'autossh', schedule);
       const aState =
         a === undefined
           ? 'n/a'
           : a.connection === 'ended-before-heal'
-            ? `its new ssh connecting for ${aSsh === undefined ? '?' : (-aSsh.firstSeenSeconds).toFixed(2)} s${aSyn === undefined ? '' : `, ${aSyn.retransmits} SYN retransmission(s) sent, next due at +${aSyn.nextSynSeconds.toFixed(2)} s`}`
+            ? aSyn === undefined
+              ? 'its new ssh connecting'
+              : `its new ssh connecting for ${aSyn.since.toFixed(2)} s${synText(aSyn)}`
             : a.connection === 'ended-after-heal'
               ? 'same ssh; ServerAlive ended it after the heal'
               : 'same connection throughout';
@@ -951,7 +983,7 @@ function report(
   };
   const caught = split.filter((x) => x.run.lifelineAtHeal.phase === 'connecting');
   const missed = split.filter((x) => x.run.lifelineAtHeal.phase === 'pausing' || x.run.lifelineAtHeal.phase === 'connect-timed-out');
-  const synsInAttempt = syn.synTimesSeconds.filter((t) => t < policy.connectTimeoutSeconds);
+  const synsInAttempt = schedule.synTimesSeconds.filter((t) => t < policy.connectTimeoutSeconds);
   const pause = (delays[delays.length - 1] ?? 0) / 1000;
   const whereTime =
     split.length === 0
@@ -1001,7 +1033,7 @@ function report(
     '',
     `**What our wrapper waits on.** With no ServerAliveInterval in the config it adds \`-o ServerAliveInterval=${policy.serverAliveInterval} -o ServerAliveCountMax=${policy.serverAliveCountMax}\` (a dead link noticed ${policy.serverAliveInterval * policy.serverAliveCountMax}–${policy.serverAliveInterval * (policy.serverAliveCountMax + 1)} s in) and \`-o ConnectTimeout=${policy.connectTimeoutSeconds}\`. ` +
       `After a drop it waits ${delays.map((d) => `${d / 1000}`).join(', ')} … s before each attempt while nothing reaches sshd (src/core/reattach/policy.ts; longer, from 1 s, after a failure it cannot classify or once sshd answers). ` +
-      `So in a long outage it cycles: an attempt of up to ${policy.connectTimeoutSeconds} s, whose SYNs this kernel sends ${synsInAttempt.join(', ')} s after the first (net.ipv4.tcp_syn_linear_timeouts ${syn.linearTimeouts ?? 'absent'}, tcp_syn_retries ${syn.synRetries}; the next one, due at ${syn.synTimesSeconds[synsInAttempt.length] ?? '?'} s, comes too late), then a ${pause} s pause. ` +
+      `So in a long outage it cycles: an attempt of up to ${policy.connectTimeoutSeconds} s, whose SYNs this kernel sends ${synsInAttempt.join(', ')} s after the first (net.ipv4.tcp_syn_linear_timeouts ${schedule.linearTimeouts ?? 'absent'}, tcp_syn_retries ${schedule.synRetries}; the next one, due at ${schedule.synTimesSeconds[synsInAttempt.length] ?? '?'} s, comes too late), then a ${pause} s pause. ` +
       'When the link returns, it is either inside an attempt (connected by the next SYN retransmission, or, past the last one, left to time out and wait the pause) or inside the pause; then come the TCP and SSH handshakes, authentication and `tmux attach`. ' +
       `For scale, a whole fresh login (\`ssh -F CFG testhost true\` from the client namespace) takes ${fmtS(login)} here.`,
     '',
@@ -1014,7 +1046,7 @@ function report(
     '',
     peersPerRun,
     '',
-    `**autossh** ran as \`${commands.autossh}\` (AUTOSSH_POLL at its default; with \`-M 0\` only ssh's ServerAlive notices a dead link). The remote command is quoted as one word: autossh parses its arguments with GNU getopt, which moves the \`-A -s\` of an unquoted \`tmux new -A -s NAME\` in front of the host, so ssh asks for a subsystem and fails ("subsystem request failed on channel 0"), over and over. When ServerAlive ends its ssh, autossh starts a new one at once; that ssh has no ConnectTimeout (nor has the config), so its connect into the dead link waits on the kernel's SYN retransmissions (${syn.synTimesSeconds.slice(1).join(', ')} s after its start, then it fails and autossh starts another) and recovers at the first one after the heal.` +
+    `**autossh** ran as \`${commands.autossh}\` (AUTOSSH_POLL at its default; with \`-M 0\` only ssh's ServerAlive notices a dead link). The remote command is quoted as one word: autossh parses its arguments with GNU getopt, which moves the \`-A -s\` of an unquoted \`tmux new -A -s NAME\` in front of the host, so ssh asks for a subsystem and fails ("subsystem request failed on channel 0"), over and over. When ServerAlive ends its ssh, autossh starts a new one at once; that ssh has no ConnectTimeout (nor has the config), so its connect into the dead link waits on the kernel's SYN retransmissions (${schedule.synTimesSeconds.slice(1).join(', ')} s after its start, then it fails and autossh starts another) and recovers at the first one after the heal.` +
       (ghostLinger.length > 0
         ? ` \`tmux new -A\` does not detach other clients, and sshd still holds the dead connection's: its session had that client beside the new one for ${fmtS(summarize(ghostLinger))} after the new one attached (until the old connection's next retransmission met a reset).`
         : '') +
@@ -1026,7 +1058,7 @@ function report(
     ...(notes.length > 0 ? ['', '**Notes:**', '', ...notes.map((n) => `- ${n}`)] : []),
   ].join('\n');
 
-  const data: RecoveryData = { plan, tools, attach, commands, lifelinePolicy: policy, loginSeconds: login, synSchedule: syn, runs, target, notes };
+  const data: RecoveryData = { plan, tools, attach, commands, lifelinePolicy: policy, loginSeconds: login, synSchedule: schedule, runs, target, notes };
   return { markdown, data, problems };
 }
 
