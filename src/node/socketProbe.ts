@@ -61,6 +61,15 @@ export interface ReadSocketStatsOptions extends FindSocketOptions {
   readonly ss?: readonly string[] | false;
   /** Bound on the ss run (default 2000 ms). */
   readonly ssTimeoutMs?: number;
+  /**
+   * Run ss only when `/proc` shows unacknowledged bytes or a timeout
+   * retransmission (default false: always). ss adds the last-ACK time and the
+   * segments in flight, which only the `no-ack` rule of `socketVerdict` needs,
+   * and that rule needs data in flight; with nothing in flight the verdict
+   * is the same without it. A periodic reader saves a process start per
+   * session per interval this way.
+   */
+  readonly ssOnlyInFlight?: boolean;
 }
 
 function errno(err: unknown): string | undefined {
@@ -191,7 +200,8 @@ export async function readSocketStats(pid: number, options: ReadSocketStatsOptio
     return undefined;
   }
   let ss: SsSocket | undefined;
-  if (options.ss !== false) {
+  const quiet = socket.entry.txQueue === 0 && socket.entry.retransmits === 0;
+  if (options.ss !== false && !(options.ssOnlyInFlight === true && quiet)) {
     const prefix = options.ss ?? ['ss'];
     if (options.ss !== undefined || (await sameNetns(pid, procRoot))) {
       const found = await runSs(prefix, socket.entry, options.ssTimeoutMs ?? 2000);

@@ -335,7 +335,7 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
         continue;
       }
       try {
-        const stats = await readSocketStats(s.sshPid);
+        const stats = await readSocketStats(s.sshPid, { ssOnlyInFlight: true });
         const verdict = stats === undefined ? undefined : socketVerdict(stats.numbers);
         const next: SocketState = { stalled: verdict?.verdict === 'stalled', detail: verdict?.detail ?? '' };
         const prev = this.sockets.get(s.id);

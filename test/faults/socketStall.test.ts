@@ -52,13 +52,21 @@ describe('faults: the session socket probe on a black-holed link', function () {
     }
   }
 
-  /** Verdicts from the /proc numbers plus ss run inside the client namespace, and from /proc alone. */
-  async function look(pid: number, thresholds: Partial<StallThresholds> = {}): Promise<{ both?: SocketVerdict; procOnly?: SocketVerdict }> {
+  /**
+   * Verdicts from the /proc numbers plus ss run inside the client namespace, from /proc alone, and
+   * as the editor reads them every interval: ss only while /proc shows data in flight (`ranSs` says whether it did).
+   */
+  async function look(pid: number, thresholds: Partial<StallThresholds> = {}): Promise<{ both?: SocketVerdict; procOnly?: SocketVerdict; editor?: SocketVerdict; ranSs?: boolean }> {
     const { topo: t } = env();
-    const [withSs, procOnly] = await Promise.all([readSocketStats(pid, { ss: [...t.wrapClient, 'ss'] }), readSocketStats(pid, { ss: false })]);
+    const [withSs, procOnly, editor] = await Promise.all([
+      readSocketStats(pid, { ss: [...t.wrapClient, 'ss'] }),
+      readSocketStats(pid, { ss: false }),
+      readSocketStats(pid, { ss: [...t.wrapClient, 'ss'], ssOnlyInFlight: true }),
+    ]);
     return {
       ...(withSs === undefined ? {} : { both: socketVerdict(withSs.numbers, thresholds) }),
       ...(procOnly === undefined ? {} : { procOnly: socketVerdict(procOnly.numbers, thresholds) }),
+      ...(editor === undefined ? {} : { editor: socketVerdict(editor.numbers, thresholds), ranSs: editor.ss !== undefined }),
     };
   }
 
@@ -102,10 +110,16 @@ describe('faults: the session socket probe on a black-holed link', function () {
       const t0 = performance.now();
       let stalledBoth: number | undefined;
       let stalledProc: number | undefined;
-      let last: { both?: SocketVerdict; procOnly?: SocketVerdict } = {};
-      while ((stalledBoth === undefined || stalledProc === undefined) && performance.now() - t0 < 20_000) {
+      let stalledEditor: number | undefined;
+      let editorRanSs = false;
+      let last: { both?: SocketVerdict; procOnly?: SocketVerdict; editor?: SocketVerdict; ranSs?: boolean } = {};
+      while ((stalledBoth === undefined || stalledProc === undefined || stalledEditor === undefined) && performance.now() - t0 < 20_000) {
         last = await look(s.pid);
         const at = performance.now() - t0;
+        if (last.editor?.verdict === 'stalled') {
+          stalledEditor ??= at;
+        }
+        editorRanSs ||= last.ranSs === true;
         if (last.both?.verdict === 'stalled') {
           stalledBoth ??= at;
         }
@@ -117,6 +131,8 @@ describe('faults: the session socket probe on a black-holed link', function () {
       assert.ok(stalledBoth !== undefined && stalledProc !== undefined, `not stalled within 20 s: ${JSON.stringify(last)}`);
       console.log(`      black hole → stalled after ${seconds(stalledBoth)} s (/proc + ss), ${seconds(stalledProc)} s (/proc only): ${last.both?.detail ?? ''}`);
       assert.ok(stalledBoth < 10_000 && stalledProc < 10_000, 'a few seconds, not minutes');
+      assert.ok(stalledEditor !== undefined, `the editor's reading (ss only with data in flight) never said stalled: ${JSON.stringify(last)}`);
+      assert.ok(editorRanSs, 'with data in flight the editor asked ss as well');
 
       await t.heal();
       const t1 = performance.now();
@@ -155,10 +171,12 @@ describe('faults: the session socket probe on a black-holed link', function () {
     const seen = new Set<string>();
     // Judged with a 2 s memory of contact, so "idle" shows within the watch.
     const thresholds = { recentMs: 2000 };
-    let last: { both?: SocketVerdict; procOnly?: SocketVerdict } = {};
+    let last: { both?: SocketVerdict; procOnly?: SocketVerdict; editor?: SocketVerdict; ranSs?: boolean } = {};
     while (performance.now() - t0 < 8000) {
       last = await look(s.pid, thresholds);
-      assert.ok(last.both && last.procOnly, 'the ssh is still there');
+      assert.ok(last.both && last.procOnly && last.editor, 'the ssh is still there');
+      assert.equal(last.ranSs, false, 'nothing in flight: the editor starts no ss');
+      assert.notEqual(last.editor.verdict, 'stalled', last.editor.detail);
       seen.add(`${last.both.verdict}/${last.both.reason}`);
       seen.add(`proc:${last.procOnly.verdict}/${last.procOnly.reason}`);
       assert.notEqual(last.both.verdict, 'stalled', last.both.detail);
