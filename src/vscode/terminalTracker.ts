@@ -26,7 +26,8 @@ export interface TerminalTrackerOptions {
   readonly keepExitedMs?: number;
   /** Tests: the platform and the process table reader. */
   readonly platform?: NodeJS.Platform;
-  readonly readProcesses?: () => Promise<ProcessInfo[]>;
+  /** The process table; `argvUnder`: the terminals' shell pids, whose subtrees alone need argument vectors. */
+  readonly readProcesses?: (argvUnder: readonly number[]) => Promise<ProcessInfo[]>;
   readonly resolver?: TargetResolver;
 }
 
@@ -57,7 +58,7 @@ export class TerminalTracker implements vscode.Disposable {
   private readonly book: SessionBook;
   private readonly resolver: TargetResolver;
   private readonly processScanning: boolean;
-  private readonly readProcesses: () => Promise<ProcessInfo[]>;
+  private readonly readProcesses: (argvUnder: readonly number[]) => Promise<ProcessInfo[]>;
   private readonly keys = new WeakMap<vscode.Terminal, number>();
   private readonly open = new Map<number, { terminal: vscode.Terminal; shellPid: number | undefined }>();
   private readonly executionKeys = new WeakMap<vscode.TerminalShellExecution, number>();
@@ -76,7 +77,7 @@ export class TerminalTracker implements vscode.Disposable {
   constructor(private readonly options: TerminalTrackerOptions) {
     const platform = options.platform ?? process.platform;
     this.processScanning = processTableSource(platform) !== undefined;
-    this.readProcesses = options.readProcesses ?? (() => readProcessTable(platform));
+    this.readProcesses = options.readProcesses ?? ((argvUnder) => readProcessTable(platform, { argvUnder }));
     // `closed` is an ordinary logout (after `ssh h; echo`, whose exit code is not ssh's), not a failure.
     const classify = options.classifyFailure ?? ((text: string) => {
       const end = classifySshFailure(text);
@@ -146,7 +147,7 @@ export class TerminalTracker implements vscode.Disposable {
     if ((this.runningExecutions.get(key) ?? 0) > 0 || !this.processScanning) {
       return false;
     }
-    const table = await this.readProcesses();
+    const table = await this.readProcesses([entry.shellPid]);
     return !table.some((p) => p.ppid === entry.shellPid);
   }
 
@@ -194,7 +195,8 @@ export class TerminalTracker implements vscode.Disposable {
         }
       }
     }
-    const table = await this.readProcesses();
+    const shells = [...this.open.values()].flatMap((e) => (e.shellPid === undefined ? [] : [e.shellPid]));
+    const table = await this.readProcesses(shells);
     if (this.disposed) {
       return;
     }

@@ -69,6 +69,36 @@ describe('process table from ps (the macOS and FreeBSD reader, run here on Linux
     }
   });
 
+  it('with argvUnder, reads argument vectors only in those subtrees: the rest of the table comes without', async () => {
+    const shell = spawn('sh', ['-c', 'sleep 1001 & wait'], { stdio: 'ignore' });
+    const outside = spawn('sleep', ['1002'], { stdio: 'ignore' });
+    let grandchild: ProcessInfo | undefined;
+    try {
+      const shellPid = shell.pid as number;
+      for (let i = 0; i < 100 && grandchild === undefined; i++) {
+        grandchild = (await readProcessTableProc()).find((p) => p.ppid === shellPid && p.comm === 'sleep');
+        if (grandchild === undefined) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(grandchild, 'the shell started its sleep');
+      const all = await readProcessTableProc();
+      const t0 = performance.now();
+      const some = await readProcessTableProc('/proc', { argvUnder: [shellPid] });
+      const ms = performance.now() - t0;
+      const byPid = new Map(some.map((p) => [p.pid, p]));
+      assert.deepEqual(byPid.get(shellPid)?.argv, ['sh', '-c', 'sleep 1001 & wait']);
+      assert.deepEqual(byPid.get(grandchild.pid)?.argv, ['sleep', '1001']);
+      assert.deepEqual(byPid.get(outside.pid as number)?.argv, [], 'outside the subtree: no argv');
+      assert.equal(byPid.get(outside.pid as number)?.comm, 'sleep', 'but its name and parent are there');
+      assert.ok(Math.abs(some.length - all.length) <= 5, `${some.length} vs ${all.length} processes`);
+      console.log(`      ${some.length} processes, argv for ${some.filter((p) => p.argv.length > 0).length}, in ${ms.toFixed(1)} ms`);
+    } finally {
+      if (grandchild !== undefined) process.kill(grandchild.pid, 'SIGTERM');
+      shell.kill('SIGKILL');
+      outside.kill('SIGTERM');
+      await Promise.all([once(shell, 'exit'), once(outside, 'exit')]);
+    }
+  });
+
   it('reads the same processes as /proc, and says how long each read takes', async () => {
     const t0 = performance.now();
     const ps = await readProcessTablePs();
