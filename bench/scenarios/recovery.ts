@@ -19,7 +19,8 @@
  *   for reference: it never detaches.
  * Each session has a name of its own: our `attach-session -d` would otherwise
  * detach the peers' clients. The remote tmux server lives in a private
- * TMUX_TMPDIR (sshd's SetEnv), never the machine's own.
+ * TMUX_TMPDIR and the remote shells get a HOME of their own (sshd's SetEnv):
+ * never the machine's tmux, never its user's startup files.
  *
  * Each run: all three attached and idle; the link black-holed long enough
  * for ServerAlive 15×3 to have ended autossh's ssh (45–60 s); healed; then,
@@ -51,7 +52,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 // ---------------------------------------------------------------- plan
 
-interface Plan {
+export interface RecoveryPlan {
   readonly runs: number;
   /** How long the link stays black-holed. */
   readonly blackholeSeconds: number;
@@ -70,9 +71,9 @@ interface Plan {
  * wrapper's (10×3) 30–40 s in; the rest leaves each a few reconnect attempts
  * into the dead link, as after a real outage.
  */
-const fullPlan: Plan = { runs: 5, blackholeSeconds: 70, capSeconds: 60, idleSeconds: 5 };
+const fullPlan: RecoveryPlan = { runs: 5, blackholeSeconds: 70, capSeconds: 60, idleSeconds: 5 };
 /** 45 s: our wrapper has noticed; autossh's ssh (45–60 s) most likely not yet. */
-const quickPlan: Plan = { runs: 1, blackholeSeconds: 45, capSeconds: 45, idleSeconds: 3 };
+const quickPlan: RecoveryPlan = { runs: 1, blackholeSeconds: 45, capSeconds: 45, idleSeconds: 3 };
 
 /** Screen and client-list polling. */
 const POLL_MS = 50;
@@ -83,7 +84,7 @@ const SETTLE_MS = 15_000;
 
 // ---------------------------------------------------------------- data
 
-type ToolKey = 'lifeline' | 'autossh' | 'mosh';
+export type RecoveryTool = 'lifeline' | 'autossh' | 'mosh';
 
 /** One ssh process of a tool (ours: each attempt; autossh: each ssh it ran), seen by polling /proc. */
 export interface SshProcessSeen {
@@ -99,7 +100,7 @@ export interface SshProcessSeen {
 /** A connect in progress at the heal, from `ss -tnpo state syn-sent` in the client namespace. */
 export interface SynSentAtHeal {
   readonly pid: number;
-  readonly tool: ToolKey | null;
+  readonly tool: RecoveryTool | null;
   /** SYN retransmissions already sent. */
   readonly retransmits: number;
   /** When the kernel would send the next SYN, seconds after the heal. */
@@ -116,7 +117,7 @@ export interface SynSchedule {
 }
 
 export interface ToolRun {
-  readonly tool: ToolKey;
+  readonly tool: RecoveryTool;
   /**
    * What happened to the tool's ssh: `ended-before-heal` (it noticed the dead
    * link and reconnected), `ended-after-heal` (noticed only after the heal),
@@ -180,12 +181,12 @@ export interface RecoveryRun {
 
 /** What `data` holds (bench/results/<date>-recovery.json). */
 export interface RecoveryData {
-  readonly plan: Plan;
+  readonly plan: RecoveryPlan;
   /** Heal → input echoed, seconds, in the order lifeline, autossh, mosh. */
   readonly tools: readonly ToolTimes[];
   /** Heal → a new tmux client attached (server side), for the two that reconnect; runs in which the tool's ssh survived the fault left out. */
   readonly attach: readonly ToolTimes[];
-  readonly commands: Readonly<Record<ToolKey, string>>;
+  readonly commands: Readonly<Record<RecoveryTool, string>>;
   /** Our wrapper's settings in this run: what it adds to the fixture config, and its reconnect delays. */
   readonly lifelinePolicy: {
     readonly serverAliveInterval: number;
@@ -333,7 +334,7 @@ export function synTimes(linearTimeouts: number, retries: number): number[] {
 // ---------------------------------------------------------------- the scenario
 
 interface ToolSpec {
-  readonly key: ToolKey;
+  readonly key: RecoveryTool;
   readonly label: string;
   readonly session: string;
   readonly argv: readonly string[];
@@ -432,7 +433,7 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
   let sshd: SshdFixture | undefined;
   const live: Live[] = [];
   const runs: RecoveryRun[] = [];
-  let commands: Record<ToolKey, string> | undefined;
+  let commands: Record<RecoveryTool, string> | undefined;
   const loginSeconds: number[] = [];
   let synSchedule: SynSchedule | undefined;
   try {
@@ -502,7 +503,7 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
         note: 'never detaches: time until input echoes',
       },
     ];
-    commands = Object.fromEntries(specs.map((s) => [s.key, s.shown])) as Record<ToolKey, string>;
+    commands = Object.fromEntries(specs.map((s) => [s.key, s.shown])) as Record<RecoveryTool, string>;
 
     const sysctl = async (key: string): Promise<number | undefined> => {
       const out = await (topo as Topology).execIn('client', ['sysctl', '-n', key]).catch(() => undefined);
@@ -565,7 +566,7 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
           problems.push(`run ${n}: before the fault ${l.spec.session} has ${c.length} clients, not 1`);
         }
       }
-      const sshBefore = new Map<ToolKey, number | undefined>();
+      const sshBefore = new Map<RecoveryTool, number | undefined>();
       for (const l of live) {
         sshBefore.set(l.spec.key, l.spec.key === 'mosh' ? undefined : (await sshBelow(l.shellPid))[0]);
       }
@@ -682,7 +683,7 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
       const [syn, ...recovered] = await Promise.all([synSent, ...live.map(recover)]);
 
       const after = await clients();
-      const processes = new Map<ToolKey, SshProcessSeen[]>();
+      const processes = new Map<RecoveryTool, SshProcessSeen[]>();
       for (const [key, w] of watches) {
         processes.set(
           key,
@@ -771,17 +772,17 @@ async function run(options: BenchOptions): Promise<ScenarioResult> {
       () => undefined,
     );
   }
-  return report(plan, runs, commands as Record<ToolKey, string>, summarize(loginSeconds), synSchedule as SynSchedule, problems, notes, options.quick);
+  return report(plan, runs, commands as Record<RecoveryTool, string>, summarize(loginSeconds), synSchedule as SynSchedule, problems, notes, options.quick);
 }
 
 // ---------------------------------------------------------------- report
 
-const LABELS: Record<ToolKey, string> = {
+const LABELS: Record<RecoveryTool, string> = {
   lifeline: 'ssh-lifeline ssh --tmux',
   autossh: 'autossh -M 0 (ServerAlive 15×3) + tmux new -A',
   mosh: 'mosh + tmux new -A',
 };
-const ORDER: readonly ToolKey[] = ['lifeline', 'autossh', 'mosh'];
+const ORDER: readonly RecoveryTool[] = ['lifeline', 'autossh', 'mosh'];
 
 function unreachableDelays(): number[] {
   const policy = new RetryPolicy(0);
@@ -826,7 +827,7 @@ function lifelineAtHeal(t: ToolRun | undefined, blackholeSeconds: number): Lifel
  * see the socket it was already connected: a SYN sent around the heal (the rules go a little before heal()
  * returns) was answered before `ss` looked, so the wait was about 0.
  */
-function nextSyn(r: RecoveryRun, tool: ToolKey, schedule: SynSchedule): { readonly pid: number; readonly since: number; readonly retransmits: number | null; readonly seconds: number; readonly estimated: boolean } | undefined {
+function nextSyn(r: RecoveryRun, tool: RecoveryTool, schedule: SynSchedule): { readonly pid: number; readonly since: number; readonly retransmits: number | null; readonly seconds: number; readonly estimated: boolean } | undefined {
   const t = r.tools.find((x) => x.tool === tool);
   const running = t?.sshProcesses.find((p) => !p.beforeFault && p.firstSeenSeconds <= 0 && (p.goneSeconds === null || p.goneSeconds >= 0));
   if (running === undefined) {
@@ -862,16 +863,16 @@ function describeAtHeal(r: RecoveryRun, schedule: SynSchedule): string {
 }
 
 function report(
-  plan: Plan,
+  plan: RecoveryPlan,
   runs: readonly RecoveryRun[],
-  commands: Record<ToolKey, string>,
+  commands: Record<RecoveryTool, string>,
   login: Summary,
   schedule: SynSchedule,
   problems: string[],
   notes: string[],
   quick: boolean,
 ): ScenarioResult {
-  const toolTimes = (pick: (t: ToolRun) => number | null, keys: readonly ToolKey[], counts: (t: ToolRun) => boolean = () => true): ToolTimes[] =>
+  const toolTimes = (pick: (t: ToolRun) => number | null, keys: readonly RecoveryTool[], counts: (t: ToolRun) => boolean = () => true): ToolTimes[] =>
     keys.map((key) => {
       const per = runs.map((r) => r.tools.find((t) => t.tool === key)).filter((t): t is ToolRun => t !== undefined && counts(t));
       const samples = per.map(pick).filter((v): v is number => v !== null);
@@ -887,7 +888,7 @@ function report(
   const tools = toolTimes((t) => t.inputSeconds, ORDER);
   // Only the runs in which the tool's ssh ended: a connection that survived the fault never detached.
   const attach = toolTimes((t) => t.attachSeconds, ['lifeline', 'autossh'], (t) => t.connection === 'ended-before-heal' || t.connection === 'ended-after-heal');
-  const medianOf = (list: readonly ToolTimes[], key: ToolKey): number | undefined => {
+  const medianOf = (list: readonly ToolTimes[], key: RecoveryTool): number | undefined => {
     const s = list.find((t) => t.tool === key)?.samples ?? [];
     return s.length === 0 ? undefined : summarize(s).median;
   };
@@ -901,7 +902,7 @@ function report(
     unreachableDelaysMs: delays,
   };
 
-  const cell = (list: readonly ToolTimes[], key: ToolKey): string => {
+  const cell = (list: readonly ToolTimes[], key: RecoveryTool): string => {
     const t = list.find((x) => x.tool === key);
     if (t === undefined) {
       return 'n/a (never detaches)';
@@ -1022,7 +1023,7 @@ function report(
   const markdown = [
     verdict,
     '',
-    `Each run: the three sessions attached and idle, the link black-holed for ${plan.blackholeSeconds} s (every packet dropped both ways, in the server namespace), then healed. ` +
+    `Each run: the three sessions attached and idle, the link black-holed for ${plan.blackholeSeconds} s (every packet dropped both ways, in the server namespace${quick ? '' : '; long enough for every ssh here to notice: ServerAlive 15×3 ends autossh\'s 45–60 s in, ours 30–40 s; mosh never notices'}), then healed. ` +
       'All three use one client config, CFG: the test sshd\'s host, port, key and known_hosts, and nothing else (no ServerAliveInterval, no ConnectTimeout, no BatchMode, LogLevel at its default). ' +
       `Times are from the moment the rules were removed. "Input echoed" is what accepting input means to a user: a command typed into the terminal (\`echo <marker>-$((40+2))\`, Enter) runs in the remote shell inside tmux and its output (\`<marker>-42\`, which no local echo can produce) shows on that terminal's screen, polled every ${POLL_MS} ms. ` +
       `Ours and autossh are typed into once a new tmux client of their session is attached (polled on the server; keys typed while ssh reconnects would reach the remote shell before tmux does); mosh, which never detaches, is typed into at the heal. ` +
@@ -1046,7 +1047,7 @@ function report(
     '',
     peersPerRun,
     '',
-    `**autossh** ran as \`${commands.autossh}\` (AUTOSSH_POLL at its default; with \`-M 0\` only ssh's ServerAlive notices a dead link). The remote command is quoted as one word: autossh parses its arguments with GNU getopt, which moves the \`-A -s\` of an unquoted \`tmux new -A -s NAME\` in front of the host, so ssh asks for a subsystem and fails ("subsystem request failed on channel 0"), over and over. When ServerAlive ends its ssh, autossh starts a new one at once; that ssh has no ConnectTimeout (nor has the config), so its connect into the dead link waits on the kernel's SYN retransmissions (${schedule.synTimesSeconds.slice(1).join(', ')} s after its start, then it fails and autossh starts another) and recovers at the first one after the heal.` +
+    `**autossh** ran as \`${commands.autossh}\` (AUTOSSH_POLL at its default, AUTOSSH_LOGFILE set to a file of the run so that its messages go there and not to syslog; with \`-M 0\` only ssh's ServerAlive notices a dead link). The remote command is quoted as one word: autossh parses its arguments with GNU getopt, which moves the \`-A -s\` of an unquoted \`tmux new -A -s NAME\` in front of the host, so ssh asks for a subsystem and fails ("subsystem request failed on channel 0"), over and over. When ServerAlive ends its ssh, autossh starts a new one at once; that ssh has no ConnectTimeout (nor has the config), so its connect into the dead link waits on the kernel's SYN retransmissions (${schedule.synTimesSeconds.slice(1).join(', ')} s after its start, then it fails and autossh starts another) and recovers at the first one after the heal.` +
       (ghostLinger.length > 0
         ? ` \`tmux new -A\` does not detach other clients, and sshd still holds the dead connection's: its session had that client beside the new one for ${fmtS(summarize(ghostLinger))} after the new one attached (until the old connection's next retransmission met a reset).`
         : '') +
