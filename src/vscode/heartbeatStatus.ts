@@ -43,6 +43,8 @@ export class HeartbeatStatus implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
+  /** The tooltip's Markdown as last set. */
+  private tooltipText: string | undefined;
 
   constructor(private readonly model: HealthModel) {
     this.item = vscode.window.createStatusBarItem(HeartbeatStatus.id, vscode.StatusBarAlignment.Left, 50);
@@ -65,23 +67,35 @@ export class HeartbeatStatus implements vscode.Disposable {
     const active = this.model.activeHost();
     const shown = active === undefined ? hosts : [active];
     const state = active?.snapshot.state ?? worstState(hosts.map((h) => h.snapshot.state)) ?? 'unknown';
-    this.item.text = active !== undefined ? hostStatusText(active, now) : hosts.length === 1 ? hostStatusText(hosts[0] as HostView, now) : aggregateStatusText(hosts);
-    this.item.backgroundColor = background[state];
-    this.item.accessibilityInformation = { label: accessibilityLabel(shown, now), role: 'button' };
-    const tooltip = new vscode.MarkdownString(
-      tooltipMarkdown(active === undefined ? hosts : [active, ...hosts.filter((h) => h.key !== active.key)], now, {
-        showLog: commandUri(CommandIds.showLog),
-        openConfig: commandUri(CommandIds.openSshConfig),
-      }),
-    );
-    // Only our own commands run from the tooltip; host text is escaped, HTML is off.
-    tooltip.isTrusted = { enabledCommands: [CommandIds.showLog, CommandIds.openSshConfig, CommandIds.retryHost] };
-    tooltip.supportHtml = false;
-    tooltip.supportThemeIcons = true;
-    this.item.tooltip = tooltip;
+    const text = active !== undefined ? hostStatusText(active, now) : hosts.length === 1 ? hostStatusText(hosts[0] as HostView, now) : aggregateStatusText(hosts);
+    const label = accessibilityLabel(shown, now);
+    const markdown = tooltipMarkdown(active === undefined ? hosts : [active, ...hosts.filter((h) => h.key !== active.key)], now, {
+      showLog: commandUri(CommandIds.showLog),
+      openConfig: commandUri(CommandIds.openSshConfig),
+    });
+    // Each assignment is a message to the window: send only what changed.
+    if (text !== this.item.text) {
+      this.item.text = text;
+    }
+    if (background[state] !== this.item.backgroundColor) {
+      this.item.backgroundColor = background[state];
+    }
+    if (label !== this.item.accessibilityInformation?.label) {
+      this.item.accessibilityInformation = { label, role: 'button' };
+    }
+    if (markdown !== this.tooltipText) {
+      this.tooltipText = markdown;
+      const tooltip = new vscode.MarkdownString(markdown);
+      // Only our own commands run from the tooltip; host text is escaped, HTML is off.
+      tooltip.isTrusted = { enabledCommands: [CommandIds.showLog, CommandIds.openSshConfig, CommandIds.retryHost] };
+      tooltip.supportHtml = false;
+      tooltip.supportThemeIcons = true;
+      this.item.tooltip = tooltip;
+    }
     this.item.show();
-    // "down 12 s" and "last contact" age without events: refresh each second while shown.
-    this.setTicking(true);
+    // "down 12 s" and the "last contact" ages move without events while a host is not up: refresh
+    // each second then. While every host is up, each beat (an event) refreshes them.
+    this.setTicking(hosts.some((h) => h.snapshot.state !== 'up'));
   }
 
   private setTicking(on: boolean): void {
