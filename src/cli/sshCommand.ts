@@ -44,9 +44,10 @@ make no sense here. When your configuration sets no ServerAliveInterval,
 "-o ServerAliveInterval=${DEFAULT_KEEPALIVE.intervalSeconds} -o ServerAliveCountMax=${DEFAULT_KEEPALIVE.countMax}" is added, so that ssh
 notices a dead link; when it sets no ConnectTimeout, "-o ConnectTimeout=${DEFAULT_CONNECT_TIMEOUT_SECONDS}".
 
-After a drop it reconnects at once, then with growing delays: at most 2 s
-apart while the host cannot be reached, up to 30 s apart while sshd answers
-but the attempt fails. It never retries after an authentication or host-key
+After a drop it reconnects after 250 ms, then with growing delays: at most
+2 s apart while the host cannot be reached (250 ms after an attempt that
+timed out waiting for it), up to 30 s apart while sshd answers but the
+attempt fails. It never retries after an authentication or host-key
 failure, and ssh's escape sequence ~. ends it (when ssh reports it: at
 LogLevel INFO, the default, or above). Ctrl-C while it waits to reconnect
 ends it.

@@ -37,6 +37,20 @@ describe('reattach: retry policy', () => {
     assert.deepEqual(delays(new RetryPolicy(0), 'unreachable', 7), [250, 500, 1000, 2000, 2000, 2000, 2000]);
   });
 
+  it('after an unreachable attempt that waited 2 s or more (a connect timeout), retries after 250 ms; one that failed at once keeps doubling', () => {
+    const policy = new RetryPolicy(0);
+    const steps = [policy.next('unreachable', 0, 5000), policy.next('unreachable', 0, 5000), policy.next('unreachable', 0, 5000), policy.next('unreachable', 0, 5000), policy.next('unreachable', 0, 10), policy.next('unreachable', 0, 1999)];
+    assert.deepEqual(
+      steps.map((s) => (s.kind === 'retry' ? s.delayMs : -1)),
+      [250, 250, 250, 250, 2000, 2000],
+    );
+    // Only unreachable attempts: a refused port or an sshd that answered keeps its own pacing.
+    const refused = new RetryPolicy(0).next('refused', 0, 5000);
+    assert.equal(refused.kind === 'retry' ? refused.delayMs : -1, 1000);
+    const other = new RetryPolicy(0).next('other', 0, 5000);
+    assert.equal(other.kind === 'retry' ? other.delayMs : -1, 1000);
+  });
+
   it('honours a custom fast ceiling', () => {
     assert.deepEqual(delays(new RetryPolicy(0, { fastCeilingMs: 800 }), 'unreachable', 4), [250, 500, 800, 800]);
   });

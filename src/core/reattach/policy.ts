@@ -61,13 +61,24 @@ export type RetryStep =
   | { readonly kind: 'stop'; readonly reason: 'auth' | 'host-key' | 'gave-up'; readonly message: string };
 
 const REFUSED_CEILING_MS = 5000;
+/**
+ * An unreachable attempt that spent at least this long (a connect timeout:
+ * SYNs sent, none answered) has paced the retries by itself, so the next one
+ * starts after {@link AFTER_WAITED_MS} instead of the doubling pause: a link
+ * that comes back during a long outage is then found by the next SYN, not
+ * after a 2 s pause. Attempts that fail at once (no route, no name) keep the
+ * doubling, so an offline machine does not start ssh several times a second.
+ */
+const WAITED_MS = 2000;
+const AFTER_WAITED_MS = 250;
 
 /**
  * The retry schedule of one reconnect. Each kind of failure has its own
  * doubling sequence, counted over the whole reconnect (a host that alternates
  * between kinds does not restart a sequence):
- * unreachable 250, 500, 1000, then `fastCeilingMs`; refused 1000, 2000, 4000,
- * 5000; other 1000, 2000, 4000, … `slowCeilingMs`.
+ * unreachable 250, 500, 1000, then `fastCeilingMs` (but 250 after an attempt
+ * that waited 2 s or more for an answer); refused 1000, 2000, 4000, 5000;
+ * other 1000, 2000, 4000, … `slowCeilingMs`.
  */
 export class RetryPolicy {
   private readonly counts = { unreachable: 0, refused: 0, other: 0 };
@@ -85,8 +96,8 @@ export class RetryPolicy {
     this.giveUpAfterMs = options.giveUpAfterMs;
   }
 
-  /** Called after each failed attempt. */
-  next(outcome: AttemptOutcome, nowMs: number): RetryStep {
+  /** Called after each failed attempt; `attemptMs`: how long it ran, when known. */
+  next(outcome: AttemptOutcome, nowMs: number, attemptMs?: number): RetryStep {
     if (outcome === 'auth') {
       return { kind: 'stop', reason: 'auth', message: "authentication failed: not retrying, so the server's failed-login limits and penalties are never hit" };
     }
@@ -100,7 +111,9 @@ export class RetryPolicy {
     this.attempts++;
     const [first, ceiling] = outcome === 'unreachable' ? [250, this.fastCeilingMs] : outcome === 'refused' ? [1000, REFUSED_CEILING_MS] : [1000, this.slowCeilingMs];
     // 2^n grows past any ceiling long before it overflows; cap the exponent all the same.
-    const delayMs = Math.min(first * 2 ** Math.min(n, 30), ceiling);
+    const doubling = Math.min(first * 2 ** Math.min(n, 30), ceiling);
+    const waited = outcome === 'unreachable' && attemptMs !== undefined && attemptMs >= WAITED_MS;
+    const delayMs = waited ? Math.min(doubling, AFTER_WAITED_MS) : doubling;
     return { kind: 'retry', delayMs, attempt: this.attempts };
   }
 }

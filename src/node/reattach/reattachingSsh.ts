@@ -222,7 +222,7 @@ export async function runReattachingSsh(o: ReattachingSshOptions): Promise<numbe
       }
       // A stalled ssh we ended ourselves never got an answer: as unreachable as a connect timeout.
       const outcome = endedBecause !== undefined ? 'unreachable' : outcomeOf(decided.ssh?.reason, decided.exitCode);
-      const next = policy.next(outcome, Date.now());
+      const next = policy.next(outcome, Date.now(), end.kind === 'exited' ? end.durationMs : undefined);
       if (next.kind === 'stop') {
         o.say(`ssh-lifeline: ${next.message}`);
         return 255;
