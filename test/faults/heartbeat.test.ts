@@ -249,7 +249,14 @@ describe('faults: the heartbeat (ssh-lifeline watch) on a real link', function (
     this.timeout(90_000);
     const t = topo as Topology;
     const s = sshd as SshdFixture;
+    const sockets = async (): Promise<string[]> => {
+      const { stdout } = await t.execIn('client', ['ss', '-Htan', 'dst', `${t.serverAddress}:${s.port}`]);
+      return stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('TIME-WAIT'));
+    };
     await (watch as Watch).stop();
+    // The stopped watch's connection closes after its process exits: let the kernel finish that
+    // (FIN acknowledged) before the black hole, or it lingers in FIN-WAIT-1 and is counted below.
+    for (let i = 0; i < 100 && (await sockets()).length > 0; i++) await sleep(50);
     await t.blackhole();
     const w = new Watch([...t.wrapClient, process.execPath, cli, 'watch', '--json', '-F', s.configPath, s.host]);
     watch = w;
@@ -258,10 +265,6 @@ describe('faults: the heartbeat (ssh-lifeline watch) on a real link', function (
     console.log(`      black hole from the start → down after ${((down.at - t0) / 1000).toFixed(2)} s: ${down.reason ?? ''}`);
     assert.match(down.reason ?? '', /time|no answer/i, `the reason names the timeout: ${down.reason ?? ''}`);
     // While it keeps retrying, never more than the one attempt in flight (TIME-WAIT is the kernel's, from the watch stopped above).
-    const sockets = async (): Promise<string[]> => {
-      const { stdout } = await t.execIn('client', ['ss', '-Htan', 'dst', `${t.serverAddress}:${s.port}`]);
-      return stdout.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('TIME-WAIT'));
-    };
     let most: string[] = [];
     for (let i = 0; i < 20; i++) {
       const now = await sockets();
