@@ -14,6 +14,8 @@ import { chromium } from 'playwright-core';
 import { chromiumArgs, chromiumExecutable } from '../scripts/vscodeServer';
 import { markdownTable } from './lib/markdown';
 import type { BenchRun, ScenarioRecord, ToolTimes } from './lib/scenario';
+import type { FalseAlarmsData } from './scenarios/falseAlarms';
+import type { OverheadData } from './scenarios/overhead';
 import { median, sig3 } from './lib/stats';
 import { scenarios } from './scenarios';
 
@@ -248,7 +250,99 @@ interface ExtraFigures {
   readme?(latest: Map<string, Latest>): string | undefined;
 }
 
+const kib = (bytes: number): string => `${sig3(bytes / 1024)} KiB`;
+
+/** The idle window of ours with `hosts` watched hosts, and the baseline's. */
+function idleAt(d: OverheadData, hosts: number): { readonly ours?: OverheadData['idle'][number]; readonly baseline?: OverheadData['idle'][number] } {
+  const ours = d.idle.find((w) => w.workbench === 'ours' && w.hosts === hosts);
+  const baseline = d.idle.find((w) => w.workbench === 'baseline');
+  return { ...(ours === undefined ? {} : { ours }), ...(baseline === undefined ? {} : { baseline }) };
+}
+
 const extraFigures: readonly ExtraFigures[] = [
+  {
+    scenario: 'false-alarms',
+    summary(l) {
+      const d = l.record.data as FalseAlarmsData;
+      return d.soaks.map((soak) => {
+        const peers = [
+          soak.serveralive === undefined ? undefined : `ServerAlive 15 × 3: ${soak.serveralive.disconnects} disconnects`,
+          soak.mosh === undefined ? undefined : `mosh: ${soak.mosh.notices} "Last contact" notices`,
+        ].filter((p): p is string => p !== undefined);
+        return [`false alarms in ${sig3(soak.seconds / 60)} min, ${soak.fault}`, `${soak.lifeline?.downs ?? 'n/a'} false down (${peers.join('; ')})`, '0'] as const;
+      });
+    },
+    readme(latest) {
+      const d = latest.get('false-alarms')?.record.data as FalseAlarmsData | undefined;
+      if (d === undefined || d.soaks.length === 0) {
+        return undefined;
+      }
+      const parts = d.soaks.map((soak) => `${soak.fault}: ${soak.lifeline?.downs ?? 'n/a'} false down in ${sig3(soak.seconds / 60)} min (ServerAlive 15 × 3: ${soak.serveralive?.disconnects ?? 'n/a'} disconnects; mosh: ${soak.mosh?.notices ?? 'n/a'} notices)`);
+      return `- **False alarms on a bad but working link:** ${parts.join('; ')}.`;
+    },
+  },
+  {
+    scenario: 'overhead',
+    summary(l) {
+      const d = l.record.data as OverheadData;
+      const rows: (readonly [string, string, string])[] = [];
+      if (d.activation !== null) {
+        const peer = d.activation.peers[0];
+        rows.push([
+          'activation, as VS Code reports it',
+          `${sig3(d.activation.ours.median)} ms (${sig3(d.activation.ours.min)}–${sig3(d.activation.ours.max)})${peer === undefined ? '' : `; ${peer.label}: ${sig3(peer.ms.median)} ms`}`,
+          `≤ ${d.targets.activationMs} ms`,
+        ]);
+      }
+      const ext = d.bundle?.outputs.find((o) => o.file === 'dist/extension.js');
+      if (ext !== undefined) {
+        rows.push(['dist/extension.js, minified', `${kib(ext.bytes)} (gzip ${kib(ext.gzipBytes)})${d.bundle?.vsix ? `; .vsix ${kib(d.bundle.vsix.bytes)}` : ''}`, `≤ ${kib(d.targets.extensionBundleBytes)}`]);
+      }
+      if (d.wire !== null) {
+        const w = d.wire.perBeat;
+        const payload = w.payloadSent === undefined || w.payloadReceived === undefined ? '' : `; SSH payload ${sig3(w.payloadSent + w.payloadReceived)} B`;
+        rows.push(['bytes on the wire per heartbeat', `${sig3(w.sentBytes + w.receivedBytes)} B at the IP level${payload}`, `≤ ${d.targets.bytesPerBeat} B`]);
+      }
+      const hostsMax = Math.max(0, ...d.idle.filter((w) => w.workbench === 'ours').map((w) => w.hosts));
+      const { ours, baseline } = idleAt(d, hostsMax);
+      if (ours !== undefined) {
+        rows.push([
+          `idle CPU of the extension host, ${hostsMax} hosts`,
+          `${sig3(ours.process.selfPercent)} % of a core (+ ${sig3(ours.process.childPercent)} % in programs it runs)${baseline === undefined ? '' : `; without us ${sig3(baseline.process.selfPercent)} %`}`,
+          `≤ ${d.targets.idleCpuPercentAt50} %`,
+        ]);
+        rows.push([`RSS of the extension host, ${hostsMax} hosts`, `${sig3(ours.rssMedianKiB / 1024)} MiB${baseline === undefined ? '' : `; without us ${sig3(baseline.rssMedianKiB / 1024)} MiB`}`, '']);
+        if (ours.loopDelay !== null) {
+          rows.push([`event-loop delay p99, ${hostsMax} hosts`, `${sig3(ours.loopDelay.p99Ms)} ms${baseline?.loopDelay ? `; without us ${sig3(baseline.loopDelay.p99Ms)} ms` : ''}`, '']);
+        }
+      }
+      return rows;
+    },
+    readme(latest) {
+      const d = latest.get('overhead')?.record.data as OverheadData | undefined;
+      if (d === undefined) {
+        return undefined;
+      }
+      const parts: string[] = [];
+      if (d.activation !== null) {
+        const peer = d.activation.peers[0];
+        parts.push(`activation ${sig3(d.activation.ours.median)} ms${peer === undefined || d.activation.ratioToPeer === null ? '' : ` (${sig3(d.activation.ratioToPeer)}× ${peer.label}'s)`}`);
+      }
+      const ext = d.bundle?.outputs.find((o) => o.file === 'dist/extension.js');
+      if (ext !== undefined) {
+        parts.push(`${kib(ext.bytes)} of code loaded at start`);
+      }
+      const hostsMax = Math.max(0, ...d.idle.filter((w) => w.workbench === 'ours').map((w) => w.hosts));
+      const { ours, baseline } = idleAt(d, hostsMax);
+      if (ours !== undefined) {
+        parts.push(`${sig3(ours.process.selfPercent)} % of a core idle with ${hostsMax} hosts watched${baseline === undefined ? '' : ` (the same window without us: ${sig3(baseline.process.selfPercent)} %)`}`);
+      }
+      if (d.wire !== null) {
+        parts.push(`${sig3(d.wire.perBeat.sentBytes + d.wire.perBeat.receivedBytes)} bytes on the wire per heartbeat`);
+      }
+      return parts.length === 0 ? undefined : `- **What it costs:** ${parts.join('; ')}.`;
+    },
+  },
   {
     scenario: 'lint',
     summary(l) {
