@@ -144,6 +144,10 @@ export interface FalseAlarmsData {
   readonly soakSeconds: number;
   readonly loss: number;
   readonly rate: RateOptions;
+  /** The longest a packet can wait in one direction's full queue in the rate soak, ms. */
+  readonly rateQueueLimitMs: number;
+  /** Bulk transfers each way that keep the rate soak's queues full. */
+  readonly bulkFlowsEachWay: number;
   readonly soaks: readonly SoakResult[];
 }
 
@@ -502,7 +506,7 @@ export const falseAlarmsScenario: Scenario = {
         sites.push(await openSite(`fa-${kind}`, join(options.tmpDir, kind)));
       }
       const soaks = await Promise.all(kinds.map((kind, i) => runSoak(kind, sites[i] as PeerSite, cli, seconds, options.log, problems)));
-      const data: FalseAlarmsData = { soakSeconds: seconds, loss: LOSS, rate: RATE, soaks };
+      const data: FalseAlarmsData = { soakSeconds: seconds, loss: LOSS, rate: RATE, rateQueueLimitMs: Math.round(RATE_QUEUE_LIMIT_MS), bulkFlowsEachWay: BULK_FLOWS, soaks };
       return { markdown: report(data), data, problems };
     } finally {
       await Promise.all(sites.map((s) => s.close()));
