@@ -89,6 +89,31 @@ describe('host health state machine', () => {
     assert.ok(!d.changes.some((c) => c.to === 'down'), JSON.stringify(d.changes));
   });
 
+  it('on a congested link with round trips of seconds, waits one interval plus twice the longest recent round trip before down', () => {
+    const d = new Driver();
+    // A saturated 128 kbit/s link: answers take 1.5–4 s, so two answers can be more than 5.5 s apart.
+    const rtts = [1500, 4000, 1700, 2500, 4000, 1500, 3000];
+    d.run(120_000, (sentAt) => rtts[(sentAt / S.intervalMs) % rtts.length]);
+    assert.ok(!d.changes.some((c) => c.to === 'down'), JSON.stringify(d.changes));
+    assert.equal(d.health.downAfterMs(), S.intervalMs + 2 * 4000);
+    // A black hole on that link is still declared: after 10 s of silence, and the reason says why it took longer.
+    const holeAt = d.now;
+    d.run(30_000, () => undefined);
+    const down = d.changes.find((c) => c.to === 'down' && c.at >= holeAt);
+    assert.ok(down, JSON.stringify(d.changes));
+    assert.ok(down.at - holeAt <= 10_000 + 4000, `down ${down.at - holeAt} ms after the hole`);
+    assert.match(down.reason, /no answer for 10\.0 s \(round trips here reach 4\.0 s\)/);
+  });
+
+  it('keeps downAfter on a fast link, and never waits more than four times it', () => {
+    const fast = new Driver();
+    fast.run(20_000, () => 30);
+    assert.equal(fast.health.downAfterMs(), S.downAfterMs);
+    const crawling = new Driver();
+    crawling.run(60_000, () => 19_000);
+    assert.equal(crawling.health.downAfterMs(), 4 * S.downAfterMs);
+  });
+
   it('needs recoverBeats timely answers in a row before up again after down', () => {
     const d = new Driver();
     d.run(4000, () => 0);

@@ -12,6 +12,14 @@
  * 3.5–5.5 s of its start, while a false `down` on a 10 %-loss link needs the
  * same segment (or its answer) lost five times in a row (about 1 in 10^5 per
  * beat).
+ *
+ * On a slow, congested link (a saturated tether: round trips of seconds) the
+ * gap between two answers can pass 5.5 s with the link working, so the
+ * silence allowed before `down` grows with the round trips seen, as TCP's
+ * retransmission timeout does: at least `downAfterMs`, and at least one
+ * interval plus twice the longest recent round trip, capped at four times
+ * `downAfterMs`. On a link with millisecond round trips that is
+ * `downAfterMs` itself.
  */
 
 /** What the status bar shows for a host or a session. */
@@ -283,8 +291,10 @@ export class HostHealth {
       return undefined;
     }
     const silent = at - this.quietSince;
-    if (silent >= this.settings.downAfterMs && this.current !== 'down') {
-      return this.set('down', at, `no answer for ${(silent / 1000).toFixed(1)} s`);
+    const downAfter = this.downAfterMs();
+    if (silent >= downAfter && this.current !== 'down') {
+      const slowLink = downAfter > this.settings.downAfterMs ? ` (round trips here reach ${(this.longestRecentRtt() / 1000).toFixed(1)} s)` : '';
+      return this.set('down', at, `no answer for ${(silent / 1000).toFixed(1)} s${slowLink}`);
     }
     if (silent >= this.settings.degradedAfterMs && (this.current === 'up' || this.current === 'unknown')) {
       this.goodInARow = 0;
@@ -298,7 +308,25 @@ export class HostHealth {
     if (this.quietSince === undefined || this.current === 'untrusted-host-key' || this.current === 'down') {
       return undefined;
     }
-    return this.current === 'degraded' ? this.quietSince + this.settings.downAfterMs : this.quietSince + this.settings.degradedAfterMs;
+    return this.current === 'degraded' ? this.quietSince + this.downAfterMs() : this.quietSince + this.settings.degradedAfterMs;
+  }
+
+  /** The silence that means `down` now: see the module comment. */
+  downAfterMs(): number {
+    const base = this.settings.downAfterMs;
+    const rtt = this.longestRecentRtt();
+    return Math.min(Math.max(base, this.settings.intervalMs + 2 * rtt), 4 * base);
+  }
+
+  /** The longest round trip among the beats in the history (beats that spanned a sleep excluded); 0 with none. */
+  private longestRecentRtt(): number {
+    let longest = 0;
+    for (const beat of this.beats) {
+      if (beat.rttMs !== undefined && beat.void !== true && beat.rttMs > longest) {
+        longest = beat.rttMs;
+      }
+    }
+    return longest;
   }
 
   snapshot(at: number): HealthSnapshot {
