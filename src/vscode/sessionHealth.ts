@@ -12,6 +12,9 @@ import type { HealthModel } from './heartbeatStatus';
 import type { SessionRow, SessionRows } from './sessionsView';
 import type { Settings } from './settings';
 
+/** A new round trip reaches the status bar and the view within this long (state changes within 50 ms). */
+const BEAT_REFRESH_MS = 500;
+
 /** What this needs from the terminal tracker. */
 export interface SessionSource {
   sessions(): readonly TrackedSession[];
@@ -57,7 +60,8 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
   private readonly notProbed = new Map<string, string>();
   private readonly sockets = new Map<string, SocketState>();
   private socketTimer: ReturnType<typeof setInterval> | undefined;
-  private fireScheduled = false;
+  private fireTimer: ReturnType<typeof setTimeout> | undefined;
+  private fireDue = 0;
   /** The heartbeat settings (and the ssh that carries proxied probes) the current registrations were made with. */
   private registeredWith: string;
 
@@ -66,7 +70,7 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
     options.settings.onDidChange(this.settingsChanged, this, this.disposables);
     const hb = options.heartbeat;
     this.disposables.push(
-      { dispose: hb.onBeat(() => this.fireSoon()) },
+      { dispose: hb.onBeat(() => this.fireSoon(BEAT_REFRESH_MS)) },
       { dispose: hb.onStateChange(() => this.fireSoon()) },
     );
     this.registeredWith = registrationSettings(options.settings);
@@ -155,6 +159,7 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
   }
 
   dispose(): void {
+    clearTimeout(this.fireTimer);
     this.stopSocketTimer();
     for (const w of this.watched.values()) {
       w.release();
@@ -355,16 +360,23 @@ export class SessionHealth implements HealthModel, SessionRows, vscode.Disposabl
     }
   }
 
-  /** Coalesces bursts (a beat from every host at once) into one refresh. */
-  private fireSoon(): void {
-    if (this.fireScheduled) {
+  /**
+   * Coalesces bursts into one refresh of the status bar and the sessions view:
+   * within 50 ms of a state change, within 500 ms of a beat (a new round trip).
+   * With many hosts, beats arrive spread over the interval; refreshing on each
+   * rebuilt the whole tooltip and view many times a second.
+   */
+  private fireSoon(delayMs = 50): void {
+    const due = performance.now() + delayMs;
+    if (this.fireTimer !== undefined && this.fireDue <= due) {
       return;
     }
-    this.fireScheduled = true;
-    setTimeout(() => {
-      this.fireScheduled = false;
+    clearTimeout(this.fireTimer);
+    this.fireDue = due;
+    this.fireTimer = setTimeout(() => {
+      this.fireTimer = undefined;
       this.changed.fire();
-    }, 50);
+    }, delayMs);
   }
 }
 
